@@ -1,0 +1,148 @@
+"""``Analyzer``: Saring's Python API (see the contract).
+
+Builds the spaCy pipeline once — ``spacy.blank("id")`` with Saring's tokenizer, the
+normaliser, the entity recognizers and one ``saring_category`` component per enabled
+category — and checks posts with it.  Every check runs inside ``nlp.memory_zone()`` so the
+strings a post adds to spaCy's StringStore are freed afterwards: a server that checks
+text all day keeps a flat memory profile.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import spacy
+
+from . import pipeline  # noqa: F401  (registers the factories)
+from .findings import Finding, Report
+from .pipeline.engine import FINDINGS_KEY
+from .rules import CATEGORIES, SEVERITIES, load_all_rulesets
+
+LOCALES = ("id", "en")
+
+
+@dataclass
+class AnalyzerConfig:
+    """An organisation's adjustments to the default rules.
+
+    - ``categories``: ``{"flexing": False}`` switches a category off;
+    - ``severity``: ``{"flexing.luxury_brand": "high"}`` changes a rule's severity, ``"off"`` disables it;
+    - ``lexicon``: ``{"political_neutrality": {"candidates": ["Budi Santoso"]}}`` adds entries to a
+      named lexicon of that category's rule file.
+    """
+
+    categories: dict[str, bool] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    lexicon: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping | None) -> "AnalyzerConfig":
+        if data is None:
+            return cls()
+        if isinstance(data, AnalyzerConfig):
+            return data
+        return cls(categories=dict(data.get("categories", {})), severity=dict(data.get("severity", {})),
+                   lexicon={k: dict(v) for k, v in data.get("lexicon", {}).items()})
+
+    def validate(self) -> None:
+        for cat in list(self.categories) + list(self.lexicon):
+            if cat not in CATEGORIES:
+                raise ValueError(f"unknown category '{cat}'")
+        for rule_id, sev in self.severity.items():
+            if sev not in SEVERITIES + ("off",):
+                raise ValueError(f"severity for '{rule_id}' must be one of info, warning, high, off")
+
+
+class Analyzer:
+    def __init__(self, config: AnalyzerConfig | Mapping | None = None):
+        self.config = AnalyzerConfig.from_mapping(config)
+        self.config.validate()
+        self.rulesets = load_all_rulesets()
+        self.categories = tuple(c for c in CATEGORIES if self.config.categories.get(c, True))
+        nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "saring.tokenizer.v1"}}})
+        nlp.add_pipe("saring_normalizer")
+        nlp.add_pipe("saring_entities")
+        vocabulary: set[str] = set()
+        for cat in self.categories:
+            overrides = {k: v for k, v in self.config.severity.items() if k.startswith(cat + ".")}
+            comp = nlp.add_pipe("saring_category", name=cat, config={
+                "category": cat, "extra_lexicons": self.config.lexicon.get(cat, {}), "severity_overrides": overrides,
+            })
+            vocabulary |= comp.vocabulary()
+        nlp.get_pipe("saring_normalizer").set_vocabulary(vocabulary)
+        self.nlp = nlp
+        known_rules = {r.id for rs in self.rulesets.values() for r in rs.rules}
+        self.unknown_rule_ids = sorted(set(self.config.severity) - known_rules)
+        # spaCy's memory zones are per Vocab, not per thread: checks take turns.
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ info
+    @property
+    def rule_count(self) -> int:
+        return sum(len(self.nlp.get_pipe(c).rules) for c in self.categories)
+
+    def category_info(self, locale: str = "id") -> list[dict]:
+        out = []
+        for cat in CATEGORIES:
+            meta = self.rulesets[cat].meta
+            pick = lambda v: (v.get(locale) or v.get("id")) if isinstance(v, dict) else v  # noqa: E731
+            out.append({"id": cat, "name": pick(meta.get("name", cat)), "description": pick(meta.get("description", "")),
+                        "severity": meta.get("severity", "warning"), "enabled": cat in self.categories})
+        return out
+
+    # ------------------------------------------------------------------ checking
+    def _validate_args(self, categories, locale):
+        if categories is not None:
+            unknown = [c for c in categories if c not in CATEGORIES]
+            if unknown:
+                raise ValueError(f"unknown category: {', '.join(map(str, unknown))}")
+        if locale not in LOCALES:
+            raise ValueError(f"locale must be one of {', '.join(LOCALES)}")
+
+    def _run(self, doc, categories):
+        for name, proc in self.nlp.pipeline:
+            if name in CATEGORIES and categories is not None and name not in categories:
+                continue
+            doc = proc(doc)
+        return doc
+
+    def _report(self, text: str, doc, locale: str) -> Report:
+        findings = []
+        for span in doc.spans.get(FINDINGS_KEY, []):
+            f = span._.finding
+            msg = f["_en"] if locale == "en" else f
+            findings.append(Finding(category=f["category"], rule_id=f["rule_id"], severity=f["severity"],
+                                    start=f["start"], end=f["end"], text=text[f["start"]:f["end"]],
+                                    message=msg["message"] or f["message"], suggestion=msg["suggestion"],
+                                    basis=msg["basis"]))
+        findings.sort(key=lambda f: (f.start, f.end, f.category))
+        return Report(text=text, findings=findings)
+
+    def check(self, text: str, categories: Iterable[str] | None = None, locale: str = "id") -> Report:
+        if not isinstance(text, str):
+            raise TypeError("text must be a str")
+        cats = set(categories) if categories is not None else None
+        self._validate_args(cats, locale)
+        if not text.strip():
+            return Report(text=text)
+        with self._lock, self.nlp.memory_zone():
+            doc = self._run(self.nlp.make_doc(text), cats)
+            return self._report(text, doc, locale)
+
+    def check_many(self, texts: Iterable[str], categories: Iterable[str] | None = None,
+                   locale: str = "id", batch_size: int = 64) -> list[Report]:
+        """Many posts, streamed through ``nlp.pipe`` in batches."""
+        cats = set(categories) if categories is not None else None
+        self._validate_args(cats, locale)
+        texts = list(texts)
+        for t in texts:
+            if not isinstance(t, str):
+                raise TypeError("every text must be a str")
+        disable = [c for c in CATEGORIES if cats is not None and c in self.categories and c not in cats]
+        reports = []
+        with self._lock, self.nlp.memory_zone():
+            for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=batch_size, disable=disable)):
+                reports.append(self._report(text, doc, locale))
+        return reports

@@ -1,0 +1,149 @@
+"""``saring_normalizer``: one matching form and one root form per token.
+
+Rules match on what a word *is*, not on how it was typed.  For every token this sets
+
+- ``token.norm_``: lower case, leetspeak folded (``r0lex`` → ``rolex``, ``b4ngs4t`` → ``bangsat``),
+  letters repeated three or more times folded (``mantaaap`` → ``mantap``), common slang and
+  abbreviations expanded from ``data/slang.tsv`` (``yg`` → ``yang``, ``bgt`` → ``banget``), and
+  masked words (``anj*ng``, ``t*l*l``) resolved against the rules' own vocabulary;
+- ``token.lemma_``: the root of the normalised form (``dipamerin`` → ``pamer``).
+
+Letters typed apart (``a n j i n g``) are merged into one token when the joined word is in the
+rules' vocabulary.  Offsets never move: a token's ``idx`` still points into the original text.
+Emoji, hashtags, mentions and URLs stay whole tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib.resources import files
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from .stemmer import root
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i"})
+# A number with a unit ("250jt", "2,5M", "10k", "3x") is a quantity, never leetspeak.
+_QUANTITY = re.compile(r"^\d+(?:[.,]\d+)*[a-z]{0,6}$")
+_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def _load_slang() -> dict[str, str]:
+    table = {}
+    for line in files("nlp").joinpath("data/slang.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, norm = line.partition("\t")
+        table[word.strip()] = norm.strip()
+    return table
+
+
+SLANG = _load_slang()
+
+
+def _strip_accents(text: str) -> str:
+    # hermès → hermes, café → cafe; keeps non-Latin scripts and emoji as they are.
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def normalize_word(text: str) -> str:
+    """Matching form of one token's text (without the vocabulary-dependent unmasking)."""
+    low = _strip_accents(text.translate(_ZERO_WIDTH)).lower()
+    if not low or low[0] in "#@" or "://" in low or low.startswith("www."):
+        return low
+    if any(c.isdigit() for c in low) and any(c.isalpha() for c in low) and not _QUANTITY.match(low):
+        folded = low.translate(_LEET)
+        if folded.isalpha():
+            low = folded
+    if _REPEAT.search(low):
+        low = _REPEAT.sub(r"\1", low)
+    return SLANG.get(low, low)
+
+
+class Unmasker:
+    """Resolves masked spellings (``anj*ng``, ``k*f*r``, ``b@ngs@t``) to a known word.
+
+    The vocabulary is every single-word term of the loaded rule files, so a mask is only
+    resolved to a word some rule cares about, and only when exactly one word fits.
+    """
+
+    def __init__(self, vocabulary=()):
+        self.set_vocabulary(vocabulary)
+
+    def set_vocabulary(self, vocabulary):
+        self.by_length: dict[int, list[str]] = {}
+        self.words = frozenset(w for w in vocabulary if w.isalpha())
+        for w in self.words:
+            self.by_length.setdefault(len(w), []).append(w)
+        self.resolve.cache_clear()
+
+    @lru_cache(maxsize=16384)
+    def resolve(self, masked: str) -> str | None:
+        n_masks = sum(masked.count(c) for c in "*•#_")
+        if n_masks == 0 or n_masks * 2 > len(masked) + 1 or not any(c.isalpha() for c in masked):
+            return None
+        pattern = re.compile("^" + "".join("[a-z]" if c in "*•#_" else re.escape(c) for c in masked) + "$")
+        hits = [w for w in self.by_length.get(len(masked), ()) if pattern.match(w)]
+        return hits[0] if len(hits) == 1 else None
+
+
+def _set_extensions():
+    if not Token.has_extension("root"):
+        Token.set_extension("root", getter=lambda t: t.lemma_ or t.norm_)
+
+
+@Language.factory("saring_normalizer", default_config={"merge_spaced_letters": True})
+def create_normalizer(nlp: Language, name: str, merge_spaced_letters: bool):
+    return Normalizer(merge_spaced_letters=merge_spaced_letters)
+
+
+class Normalizer:
+    def __init__(self, merge_spaced_letters: bool = True):
+        _set_extensions()
+        self.merge_spaced_letters = merge_spaced_letters
+        self.unmasker = Unmasker()
+
+    def set_vocabulary(self, vocabulary):
+        self.unmasker.set_vocabulary(vocabulary)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.merge_spaced_letters and self.unmasker.words:
+            self._merge_spaced_letters(doc)
+        for token in doc:
+            text = token.text.replace(" ", "") if " " in token.text else token.text
+            norm = normalize_word(text)
+            if any(c in norm for c in "*•#_") and norm[0] not in "#@":
+                resolved = self.unmasker.resolve(norm)
+                if resolved:
+                    norm = resolved
+            token.norm_ = norm
+            token.lemma_ = root(norm) if norm.isalpha() else norm
+        return doc
+
+    def _merge_spaced_letters(self, doc: Doc) -> None:
+        """``a n j i n g`` → one token, when the joined letters form a known word."""
+        runs, run = [], []
+        for token in doc:
+            if len(token.text) == 1 and token.text.isalpha() and (not run or doc[token.i - 1].whitespace_ == " "):
+                run.append(token.i)
+                continue
+            if len(run) >= 4:
+                runs.append((run[0], run[-1] + 1))
+            run = [token.i] if len(token.text) == 1 and token.text.isalpha() else []
+        if len(run) >= 4:
+            runs.append((run[0], run[-1] + 1))
+        spans = []
+        for start, end in runs:
+            joined = "".join(t.text for t in doc[start:end]).lower()
+            if joined in self.unmasker.words:
+                spans.append(doc[start:end])
+        if spans:
+            with doc.retokenize() as retok:
+                for span in spans:
+                    retok.merge(span, attrs={"NORM": span.text.replace(" ", "").lower()})

@@ -1,0 +1,86 @@
+"""Saring's tokenizer: spaCy's Indonesian punctuation rules without the 16k exceptions.
+
+``spacy.blank("id")`` builds its tokenizer from ~16,000 special cases, nearly all of them
+hyphenated reduplications (``anak-anak``, ``jalan-jalan``).  Loading them costs about 1.7 s
+of start-up on every logon.  A single ``token_match`` function keeps reduplications (and
+hyphenated affixes such as ``di-forward`` or ``nge-gym``) whole for free, so we register a
+tokenizer that uses the same prefix/suffix/infix rules and only the few hundred
+non-hyphenated exceptions (emoticons, one-letter abbreviations).
+
+Two further changes for social-media text:
+- a unit suffix after a digit is only split off when that digit is not itself preceded by
+  a letter, so leetspeak such as ``b4ngs4t`` stays one token while ``10km`` still splits;
+- the letter-letter hyphen infix is kept for compounds that are not reduplications
+  (``Sukarta-Widiasih``) so names inside them can still be matched.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.lang.id import Indonesian
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+
+# Hyphenated prefixes written apart in chat Indonesian: di-forward, nge-gym, ke-2nya …
+_HYPHEN_PREFIXES = ("di", "ke", "se", "nge", "ng", "ber", "ter", "me", "mem", "pe", "per", "si")
+_WORD_HYPHEN_WORD = re.compile(r"^([^\W\d_]+)-([^\W\d_]+)$")
+_REDUP_SUFFIXES = ("nya", "an", "kan", "i", "lah", "kah", "ku", "mu", "in")
+
+
+def _is_reduplication(left: str, right: str) -> bool:
+    """True for anak-anak, berlari-lari, buah-buahan, sayur-mayur, bolak-balik, warna-warni."""
+    lo, ro = left.lower(), right.lower()
+    if lo == ro:
+        return True
+    for suf in _REDUP_SUFFIXES:  # buah-buahan, orang-orangnya
+        if ro.endswith(suf) and ro[: -len(suf)] == lo:
+            return True
+    if len(ro) >= 2 and lo.endswith(ro):  # berlari-lari, bermain-main
+        return True
+    if len(lo) >= 3 and len(ro) >= 3:
+        if lo[1:] == ro[1:]:  # sayur-mayur, lauk-pauk
+            return True
+        if lo[0] == ro[0] and lo[-1] == ro[-1] and abs(len(lo) - len(ro)) <= 1:  # bolak-balik, warna-warni
+            return True
+    return False
+
+
+def keep_hyphenated_word(text: str):
+    """``token_match`` hook: a truthy result keeps ``text`` as one token."""
+    m = _WORD_HYPHEN_WORD.match(text)
+    if not m:
+        return None
+    left, right = m.group(1), m.group(2)
+    if left.lower() in _HYPHEN_PREFIXES or _is_reduplication(left, right):
+        return m
+    return None
+
+
+def _guard_unit_suffix(pattern: str) -> str:
+    # Do not split "t" off "b4ngs4t": a digit preceded by a letter is leetspeak, not a quantity.
+    if pattern.startswith("(?<=[0-9])"):
+        return "(?<![^\\W\\d_][0-9])" + pattern
+    return pattern
+
+
+@registry.tokenizers("saring.tokenizer.v1")
+def create_saring_tokenizer():
+    def make_tokenizer(nlp):
+        defaults = Indonesian.Defaults
+        prefixes = compile_prefix_regex(list(defaults.prefixes))
+        suffixes = compile_suffix_regex([_guard_unit_suffix(p) for p in defaults.suffixes])
+        infixes = compile_infix_regex(list(defaults.infixes) + [r"(?<=[^\W\d_])-(?=[^\W\d_])"])
+        # Only the exceptions that are not hyphenated (emoticons, "a.", ":)") — a few hundred.
+        rules = {k: v for k, v in defaults.tokenizer_exceptions.items() if "-" not in k}
+        return Tokenizer(
+            nlp.vocab,
+            rules=rules,
+            prefix_search=prefixes.search,
+            suffix_search=suffixes.search,
+            infix_finditer=infixes.finditer,
+            token_match=keep_hyphenated_word,
+            url_match=defaults.url_match,
+        )
+
+    return make_tokenizer

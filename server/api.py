@@ -1,0 +1,94 @@
+"""The API blueprint: ``/v1/check``, ``/v1/health``, ``/v1/categories``, ``/v1/settings``."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, current_app, jsonify, request
+
+from nlp import CATEGORIES, __version__
+
+from .errors import ApiError
+
+bp = Blueprint("api", __name__, url_prefix="/v1")
+
+MAX_TEXT_CHARS = 65536
+LOCALES = ("id", "en")
+
+
+def _analyzer():
+    return current_app.extensions["saring.analyzer"].get()
+
+
+def _json_body() -> dict:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type", "Kirim JSON dengan header Content-Type: application/json.")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ApiError(400, "invalid_json", "Isi permintaan bukan JSON yang valid (UTF-8).")
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "Isi permintaan harus berupa objek JSON, misalnya {\"text\": \"...\"}.")
+    return data
+
+
+@bp.post("/check")
+def check():
+    data = _json_body()
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise ApiError(400, "invalid_field", "Kolom \"text\" wajib ada dan berupa teks.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ApiError(413, "too_large", f"Teks terlalu panjang: {len(text)} karakter (paling banyak {MAX_TEXT_CHARS}).")
+    categories = data.get("categories")
+    if categories is not None:
+        if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+            raise ApiError(400, "invalid_field", "Kolom \"categories\" harus berupa daftar id kategori.")
+        unknown = [c for c in categories if c not in CATEGORIES]
+        if unknown:
+            raise ApiError(400, "invalid_field",
+                           f"Kategori tidak dikenal: {', '.join(unknown)}. Pilihan: {', '.join(CATEGORIES)}.")
+    locale = data.get("locale", "id")
+    if locale not in LOCALES:
+        raise ApiError(400, "invalid_field", "Kolom \"locale\" harus \"id\" atau \"en\".")
+    platform = data.get("platform")
+    if platform is not None and (not isinstance(platform, str) or len(platform) > 64):
+        raise ApiError(400, "invalid_field", "Kolom \"platform\" harus berupa teks pendek, misalnya \"instagram\".")
+    started = time.perf_counter()
+    report = _analyzer().check(text, categories=categories, locale=locale)
+    body = report.to_dict()
+    body["version"] = __version__
+    body["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
+    recorder = current_app.extensions.get("saring.stats")
+    if recorder is not None:
+        recorder.record(report)
+    return jsonify(body)
+
+
+@bp.get("/health")
+def health():
+    analyzer = _analyzer()
+    body = {"status": "ok", "version": __version__, "rules": analyzer.rule_count}
+    problems = current_app.extensions.get("saring.config_problems")
+    if problems:
+        body["config"] = {"status": "error", "problems": list(problems)}
+    return jsonify(body)
+
+
+@bp.get("/categories")
+def categories():
+    locale = request.args.get("locale", "id")
+    if locale not in LOCALES:
+        raise ApiError(400, "invalid_field", "Parameter \"locale\" harus \"id\" atau \"en\".")
+    info = _analyzer().category_info(locale)
+    return jsonify([{k: c[k] for k in ("id", "name", "description", "severity")} for c in info])
+
+
+@bp.get("/settings")
+def settings():
+    s = current_app.config["SARING_SETTINGS"]
+    analyzer = _analyzer()
+    return jsonify({
+        "guard_mode": s.guard_mode,
+        "categories": {c: c in analyzer.categories for c in CATEGORIES},
+        "stats": {"enabled": current_app.extensions.get("saring.stats") is not None},
+    })
