@@ -31,8 +31,28 @@ function promisify(fn) {
 function getUser() {
   return SaringSettings.storageGet("local", ["settings"]).then(function (v) { return (v && v.settings) || {}; });
 }
+/* Managed policy. The browser's first storage.managed read can take seconds after start-up, so
+ * the last known policy (cached in storage.local) is used until the fresh one arrives. */
+var managed = { value: null, loaded: false, promise: null };
+function loadManaged() {
+  managed.promise = SaringSettings.storageGet("managed", null).then(function (v) {
+    v = v || {};
+    var changed = !managed.loaded || JSON.stringify(v) !== JSON.stringify(managed.value);
+    managed.value = v;
+    managed.loaded = true;
+    if (changed) api.storage.local.set({ managedCache: v });
+    return v;
+  });
+  return managed.promise;
+}
+loadManaged();
 function getManaged() {
-  return SaringSettings.storageGet("managed", null);
+  if (managed.loaded) return Promise.resolve(managed.value);
+  var fallback = new Promise(function (resolve) { setTimeout(resolve, 300); }).then(function () {
+    return SaringSettings.storageGet("local", ["managedCache"]).then(function (c) { return (c && c.managedCache) || {}; });
+  });
+  // when the policy arrives, managedCache changes and every content script reloads its config
+  return Promise.race([managed.promise, fallback]);
 }
 
 function fetchJson(url, opts, timeoutMs) {
@@ -202,6 +222,7 @@ function syncSiteScripts() {
 }
 
 api.storage.onChanged.addListener(function (changes, area) {
+  if (area === "managed") loadManaged();
   if (area === "managed" || (area === "local" && changes.settings)) {
     syncSiteScripts();
     if (area === "managed" || (changes.settings && changes.settings.newValue &&

@@ -90,5 +90,5 @@ def settings():
     return jsonify({
         "guard_mode": s.guard_mode,
         "categories": {c: c in analyzer.categories for c in CATEGORIES},
-        "stats": {"enabled": current_app.extensions.get("saring.stats") is not None},
+        "stats": {"enabled": bool(getattr(current_app.extensions.get("saring.stats"), "enabled", False))},
     })

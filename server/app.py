@@ -22,6 +22,7 @@ from flask_cors import CORS
 from nlp import Analyzer
 
 from .api import bp as api_bp
+from .ops import bp as ops_bp
 from .config import Settings
 from .errors import ApiError, register_error_handlers
 from .state import AnalyzerHolder
@@ -89,5 +90,6 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     CORS(app, resources={r"/v1/*": {"origins": [r"chrome-extension://[a-p]{32}", r"moz-extension://[0-9a-fA-F-]+"]}},
          methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"], max_age=600)
     app.register_blueprint(api_bp)
+    app.register_blueprint(ops_bp)
     register_error_handlers(app)
     return app

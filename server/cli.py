@@ -1,6 +1,9 @@
 """``saring``: the command line.
 
-    saring serve [--host H] [--port P] [--config FILE]
+    saring serve [--host H] [--port P] [--config FILE] [--log-level L]
+    saring config check FILE | show | paths
+    saring doctor
+    saring stats [--office DIR]
     saring check [TEXT | -] [--json] [--categories ids] [--locale id|en]
     saring --version
 
@@ -13,6 +16,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import signal
 import socket
 import sys
 
@@ -40,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", default=None, help="berkas konfigurasi TOML")
     serve.add_argument("--log-level", default=None, choices=["debug", "info", "warning", "error"])
     serve.add_argument("--threads", type=int, default=8, help="thread pekerja waitress (bawaan 8)")
+    serve.add_argument("--watch-interval", type=float, default=2.0,
+                       help="detik antar-pemeriksaan perubahan berkas konfigurasi (bawaan 2; 0 = tidak dipantau)")
 
     check = sub.add_parser("check", help="periksa satu unggahan")
     check.add_argument("text", nargs="?", default=None, help="teks unggahan, atau - untuk membaca stdin")
@@ -47,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--categories", default=None, help="daftar id kategori dipisah koma")
     check.add_argument("--locale", default="id", choices=["id", "en"])
     check.add_argument("--config", default=None, help="berkas konfigurasi TOML (aturan organisasi)")
+
+    from .admin import add_parsers  # config check|show|paths, doctor, stats
+
+    add_parsers(sub, _Parser)
     return p
 
 
@@ -137,33 +148,44 @@ def cmd_serve(args) -> int:
     from waitress import serve
 
     from .app import create_app
-    from .config import ConfigError, Settings, load_settings
+    from .config import data_dir
+    from .live import LiveConfig
+    from .logsetup import setup_logging
+    from .stats import StatsStore
 
-    try:
-        settings = load_settings(args.config) if args.config else Settings()
-    except ConfigError as exc:
-        print(f"saring serve: {exc}", file=sys.stderr)
+    if args.port is not None and not 1 <= args.port <= 65535:
+        print("saring serve: --port harus 1–65535", file=sys.stderr)
         return EXIT_USAGE
-    if args.host:
-        settings.host = args.host
-    if args.port is not None:
-        if not 1 <= args.port <= 65535:
-            print("saring serve: --port harus 1–65535", file=sys.stderr)
-            return EXIT_USAGE
-        settings.port = args.port
+    if args.config and not os.path.isfile(args.config):
+        print(f"saring serve: berkas konfigurasi tidak ditemukan: {args.config}", file=sys.stderr)
+        return EXIT_USAGE
+    # Machine-wide + per-user + --config files, watched and reloaded while running; a broken
+    # file never stops the server (it keeps the last good configuration, see server/live.py).
+    ddir = data_dir()
+    log_path = setup_logging(args.log_level or "info", ddir)
+    live = LiveConfig(extra=args.config, data_dir=ddir, interval=args.watch_interval,
+                      overrides={"host": args.host, "port": args.port, "log_level": args.log_level})
+    settings = live.initial()
     level = args.log_level or settings.log_level
-    logging.basicConfig(level=getattr(logging, level.upper()), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("saring").setLevel(level.upper())
     log = logging.getLogger("saring.server")
-    for w in settings.warnings:
-        log.warning("%s", w)
+    if log_path:
+        log.info("log: %s", log_path)
     if settings.host not in ("127.0.0.1", "localhost", "::1", "[::1]"):
         log.warning("server terbuka di %s, bukan hanya loopback: pastikan memang diminta TI", settings.host)
     if not _port_free(settings.host, settings.port):
+        log.error("port %d di %s sudah dipakai; server tidak dimulai", settings.port, settings.host)
         print(f"saring serve: port {settings.port} di {settings.host} sudah dipakai. "
               f"Mungkin Saring sudah berjalan (cek http://127.0.0.1:{settings.port}/v1/health) "
               f"atau pilih port lain dengan --port.", file=sys.stderr)
         return EXIT_USAGE
     app = create_app(settings)
+    live.attach(app)
+    stats = StatsStore.from_settings(ddir / "stats.json", settings)
+    app.extensions["saring.stats"] = stats
+    live.start()
+    if hasattr(signal, "SIGTERM"):  # systemd/launchd stop: leave through atexit (stats are flushed)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     log.info("Saring %s siap di http://%s:%d", __version__, settings.host, settings.port)
     serve(app, host=settings.host.strip("[]"), port=settings.port, threads=args.threads, ident="saring",
           _quiet=True)
@@ -180,6 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check(args)
     if args.command == "serve":
         return cmd_serve(args)
+    from .admin import dispatch
+
+    rc = dispatch(args, parser)
+    if rc is not None:
+        return rc
     parser.print_help()
     return EXIT_USAGE
 

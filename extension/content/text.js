@@ -112,29 +112,34 @@
     this.styleKey = "";
   }
   Mirror.prototype.sync = function (ta) {
-    var cs = getComputedStyle(ta);
-    var key = "";
-    for (var i = 0; i < MIRROR_PROPS.length; i++) key += cs[MIRROR_PROPS[i]] + "|";
-    var w = ta.clientWidth; // without the scrollbar
-    key += w;
-    if (key !== this.styleKey) {
-      this.styleKey = key;
-      var st = this.el.style;
-      for (var j = 0; j < MIRROR_PROPS.length; j++) st[MIRROR_PROPS[j]] = cs[MIRROR_PROPS[j]];
-      st.whiteSpace = "pre-wrap";
-      st.overflowWrap = cs.overflowWrap === "normal" && cs.wordWrap !== "break-word" ? "break-word" : cs.overflowWrap;
-      st.boxSizing = "content-box";
-      var pl = parseFloat(cs.paddingLeft) || 0, pr = parseFloat(cs.paddingRight) || 0;
-      st.width = Math.max(0, w - pl - pr) + "px";
-      st.borderLeftWidth = cs.borderLeftWidth;
-      st.height = "auto";
+    // Reading ~40 computed properties is the costly part: do it only when the box changed size
+    // or every few seconds (a class change may restyle the field), not on every keystroke.
+    var w = ta.clientWidth, h = ta.clientHeight, now = performance.now();
+    if (w !== this.w || h !== this.h || ta !== this.ta || now - this.styledAt > 2000) {
+      this.w = w; this.h = h; this.ta = ta; this.styledAt = now;
+      var cs = getComputedStyle(ta);
+      var key = "";
+      for (var i = 0; i < MIRROR_PROPS.length; i++) key += cs[MIRROR_PROPS[i]] + "|";
+      key += w;
+      this.bl = parseFloat(cs.borderLeftWidth) || 0;
+      this.bt = parseFloat(cs.borderTopWidth) || 0;
+      if (key !== this.styleKey) {
+        this.styleKey = key;
+        var st = this.el.style;
+        for (var j = 0; j < MIRROR_PROPS.length; j++) st[MIRROR_PROPS[j]] = cs[MIRROR_PROPS[j]];
+        st.whiteSpace = "pre-wrap";
+        st.overflowWrap = cs.overflowWrap === "normal" && cs.wordWrap !== "break-word" ? "break-word" : cs.overflowWrap;
+        st.boxSizing = "content-box";
+        var pl = parseFloat(cs.paddingLeft) || 0, pr = parseFloat(cs.paddingRight) || 0;
+        st.width = Math.max(0, w - pl - pr) + "px";
+        st.height = "auto";
+      }
     }
     var v = ta.value;
-    // a trailing newline needs a character after it to take up a line
     if (this.text.data !== v) this.text.data = v;
   };
   /** Viewport rects of [start,end) in textarea `ta` (call sync() first). */
-  Mirror.prototype.rects = function (ta, start, end) {
+  Mirror.prototype.rects = function (ta, start, end, tr) {
     var n = this.text, len = n.data.length;
     if (end > len) end = len;
     if (start >= end) return [];
@@ -142,12 +147,10 @@
     r.setStart(n, start);
     r.setEnd(n, end);
     var mr = this.el.getBoundingClientRect();
-    var tr = ta.getBoundingClientRect();
-    var cs = getComputedStyle(ta);
-    var bl = parseFloat(cs.borderLeftWidth) || 0, bt = parseFloat(cs.borderTopWidth) || 0;
-    var mbl = parseFloat(this.el.style.borderLeftWidth) || 0, mbt = parseFloat(getComputedStyle(this.el).borderTopWidth) || 0;
-    var dx = tr.left + bl - (mr.left + mbl) - ta.scrollLeft;
-    var dy = tr.top + bt - (mr.top + mbt) - ta.scrollTop;
+    tr = tr || ta.getBoundingClientRect();
+    // the mirror has the same borders and padding as the field
+    var dx = tr.left - mr.left - ta.scrollLeft;
+    var dy = tr.top - mr.top - ta.scrollTop;
     var out = [];
     var list = r.getClientRects();
     for (var i = 0; i < list.length; i++) {

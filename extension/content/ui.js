@@ -3,6 +3,11 @@
  * Every element added to the page is one of our own host elements carrying `data-saring`, with
  * its UI inside an open shadow root. The page's own elements, the editor above all, are never
  * modified. Texts from the server are set with textContent only.
+ *
+ * No node is removed from the document while the user may be typing: in Chromium, removing any
+ * node (even inside our shadow roots) ends the editor's current typing step, which would change
+ * what Ctrl+Z undoes. Text changes go through Text.data, old card contents are hidden and only
+ * dropped once the guard is shown or the box is left.
  */
 (function (root) {
   "use strict";
@@ -110,7 +115,15 @@
     this.cardTimer = 0;
     this.cardFor = null;
     this.highlightsOn = false;
+    this.graveyard = [];             // hidden old card contents, removed when it is safe
   }
+
+  /** Remove hidden leftovers; called when the user is not in the middle of typing. */
+  UI.prototype.purge = function () {
+    var g = this.graveyard;
+    this.graveyard = [];
+    g.forEach(function (n) { n.remove(); });
+  };
 
   UI.prototype.ensureOverlay = function () {
     if (this.overlay) { mount(this.overlay.host); return this.overlay; }
@@ -222,7 +235,9 @@
     bb.host.setAttribute("data-count", String(info.count));
     bb.host.setAttribute("data-severity", sev);
     bb.button.className = sev + (info.pending ? " pending" : "");
-    bb.button.textContent = info.offline ? "!" : (info.count > 0 ? String(info.count) : "\u2713");
+    if (!bb.label) { bb.label = document.createTextNode(""); bb.button.appendChild(bb.label); }
+    var label = info.offline ? "!" : (info.count > 0 ? String(info.count) : "\u2713");
+    if (bb.label.data !== label) bb.label.data = label;
     var title = info.offline ? this.t("badgeOffline") : info.count > 0 ? this.t("badgeFindings", [info.count]) : this.t("badgeClean");
     bb.button.title = title;
     bb.button.setAttribute("aria-label", "Saring: " + title);
@@ -302,8 +317,11 @@
     clearTimeout(this.cardTimer);
     var c = this.ensureCard();
     this.cardPinned = !!pinned;
-    var box = c.box;
-    box.textContent = "";
+    if (c.content) { c.content.style.display = "none"; this.graveyard.push(c.content); }
+    if (this.graveyard.length > 40) this.purge();
+    var box = el("div");
+    c.content = box;
+    c.box.appendChild(box);
     var title = el("div", "title");
     title.appendChild(el("span", "", content.title || "Saring"));
     var x = el("button", "x", "\u00D7");
@@ -318,7 +336,7 @@
     c.host.setAttribute("data-kind", content.kind || "finding");
     c.host.style.display = "";
     // place below the anchor, or above when there is no room
-    var w = 340, h = Math.min(box.offsetHeight || 200, 420);
+    var w = 340, h = Math.min(c.box.offsetHeight || 200, 420);
     var left = Math.max(4, Math.min(anchor.left, window.innerWidth - w - 8));
     var top = anchor.bottom + 6;
     if (top + h > window.innerHeight - 4) top = Math.max(4, anchor.top - h - 6);
@@ -343,6 +361,7 @@
   /** opts: {findings, mode: "warn"|"block", offline, onEdit, onPublish} */
   UI.prototype.showGuard = function (opts) {
     this.hideGuard();
+    this.purge();
     var g = makeHost("guard", GUARD_CSS);
     g.host.style.cssText += "width:100vw;height:100vh;";
     var self = this;

@@ -29,7 +29,11 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 # A number with a unit ("250jt", "2,5M", "10k", "3x") is a quantity, never leetspeak.
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)*[a-z]{0,6}$")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters and control codes (NUL, ESC, DEL, C1) never change what a word is.
+_ZERO_WIDTH = dict.fromkeys(
+    [*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), *range(0, 9), 11, 12, *range(14, 32), *range(127, 160)],
+    None,
+)
 
 
 def _load_slang() -> dict[str, str]:
@@ -89,8 +93,10 @@ class Unmasker:
         if n_masks == 0 or n_masks * 2 > len(masked) + 1 or not any(c.isalpha() for c in masked):
             return None
         pattern = re.compile("^" + "".join("[a-z]" if c in "*•#_" else re.escape(c) for c in masked) + "$")
-        hits = [w for w in self.by_length.get(len(masked), ()) if pattern.match(w)]
-        return hits[0] if len(hits) == 1 else None
+        hits = sorted(w for w in self.by_length.get(len(masked), ()) if pattern.match(w))
+        # The rules' vocabulary is small; when a mask fits two or three of its words
+        # (g*bl*k: goblok, geblek) they are nearly always variants of the same insult.
+        return hits[0] if 1 <= len(hits) <= 3 else None
 
 
 def _set_extensions():

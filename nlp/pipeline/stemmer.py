@@ -71,8 +71,8 @@ def _colloquial_candidates(word: str):
 @lru_cache(maxsize=65536)
 def root(word: str) -> str:
     """Root form of one lower-cased word; the word itself when no root is found."""
-    if len(word) < 4 or not word.isalpha():
-        return word
+    if len(word) < 4 or len(word) > 30 or not word.isalpha():
+        return word  # no Indonesian word is longer; Sastrawi is slow on pathological input
     if word in _OVERRIDES:
         return _OVERRIDES[word]
     if in_dictionary(word):

@@ -20,6 +20,7 @@ import re
 
 from spacy.lang.id import Indonesian
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 # Hyphenated prefixes written apart in chat Indonesian: di-forward, nge-gym, ke-2nya …
@@ -41,7 +42,9 @@ def _is_reduplication(left: str, right: str) -> bool:
     if len(lo) >= 3 and len(ro) >= 3:
         if lo[1:] == ro[1:]:  # sayur-mayur, lauk-pauk
             return True
-        if lo[0] == ro[0] and lo[-1] == ro[-1] and abs(len(lo) - len(ro)) <= 1:  # bolak-balik, warna-warni
+        if lo[0] == ro[0] and lo[-1] == ro[-1] and abs(len(lo) - len(ro)) <= 1:  # bolak-balik
+            return True
+        if len(lo) == len(ro) and (lo[:3] == ro[:3] or lo[-3:] == ro[-3:]):  # warna-warni, gerak-gerik
             return True
     return False
 
@@ -64,6 +67,49 @@ def _guard_unit_suffix(pattern: str) -> str:
     return pattern
 
 
+# spaCy strips prefixes and suffixes off a whitespace-free chunk one at a time, which is
+# quadratic in the chunk's length: 65,536 emoji typed without a space take minutes.  Chunks
+# longer than this are cut into pieces first (no real word is this long).
+MAX_CHUNK = 200
+_LONG_CHUNK = re.compile(r"\S{%d,}" % (MAX_CHUNK + 1))
+
+
+class ChunkingTokenizer:
+    """Wraps the spaCy tokenizer so no whitespace-free chunk it sees exceeds ``MAX_CHUNK``."""
+
+    def __init__(self, inner: Tokenizer):
+        self.inner = inner
+        self.vocab = inner.vocab
+
+    def __call__(self, text: str) -> Doc:
+        if not _LONG_CHUNK.search(text):
+            return self.inner(text)
+        words: list[str] = []
+        spaces: list[bool] = []
+        pos = 0
+        for m in _LONG_CHUNK.finditer(text):
+            cuts = list(range(m.start(), m.end(), MAX_CHUNK))
+            for a, b in zip([pos] + cuts[1:], cuts[1:] + [m.end()]):
+                self._extend(text[a:b], words, spaces)
+            pos = m.end()
+        self._extend(text[pos:], words, spaces)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def _extend(self, piece: str, words: list[str], spaces: list[bool]) -> None:
+        if not piece:
+            return
+        for tok in self.inner(piece):
+            words.append(tok.text)
+            spaces.append(bool(tok.whitespace_))
+
+    def __getattr__(self, name):  # everything else (cache, rules, serialisation) is the inner tokenizer's
+        return getattr(self.inner, name)
+
+    def pipe(self, texts, batch_size=1000):
+        for text in texts:
+            yield self(text)
+
+
 @registry.tokenizers("saring.tokenizer.v1")
 def create_saring_tokenizer():
     def make_tokenizer(nlp):
@@ -73,7 +119,7 @@ def create_saring_tokenizer():
         infixes = compile_infix_regex(list(defaults.infixes) + [r"(?<=[^\W\d_])-(?=[^\W\d_])"])
         # Only the exceptions that are not hyphenated (emoticons, "a.", ":)") — a few hundred.
         rules = {k: v for k, v in defaults.tokenizer_exceptions.items() if "-" not in k}
-        return Tokenizer(
+        return ChunkingTokenizer(Tokenizer(
             nlp.vocab,
             rules=rules,
             prefix_search=prefixes.search,
@@ -81,6 +127,6 @@ def create_saring_tokenizer():
             infix_finditer=infixes.finditer,
             token_match=keep_hyphenated_word,
             url_match=defaults.url_match,
-        )
+        ))
 
     return make_tokenizer

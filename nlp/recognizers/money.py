@@ -1,13 +1,16 @@
 """MONEY: amounts of money in the many ways Indonesians write them, with a rupiah value.
 
 "Rp 2,5 M", "2.5M", "250jt", "250 jt", "1,2 miliar", "Rp 2.500.000", "setengah miliar",
-"lima ratus juta", "sejuta", "ratusan juta", "$10k", "€5.000", "10 ribu dolar" …
+"lima ratus juta", "sejuta", "ratusan juta", "$10k", "€5.000", "10 ribu dolar", "5-6jtan" …
 Each match carries ``value`` in rupiah (foreign currencies at a rough fixed rate from
 ``data/money.toml``) so rules can say "a personal purchase above Rp 50 juta".
 
-A bare number is money only with a currency sign or a magnitude word: "3.000 undangan" is a
-head count, "M5,2" an earthquake.  A lower-case "m" after a number means metres unless a
-currency sign precedes it.
+A bare number is money only with a currency sign or a magnitude word, or right after a money
+word ("harga 2.500.000"): "3.000 undangan" is a head count, "M5,2" an earthquake.  A
+lower-case "m" after a number means metres unless a currency sign or a money word precedes
+it ("total abis 1,8m").  A magnitude followed by a counted noun is a count, not money
+("1,2 juta penduduk", "2M views"), and "3M Plus" is a health campaign.  A range
+("5-6jtan") is read as its lower bound, enough for a threshold.
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ MAGNITUDE_FOREIGN = {k.lower(): float(v) for k, v in _CFG["magnitude_foreign"].i
 VAGUE = {k: float(v) for k, v in _CFG["vague"].items()}
 NUMBER_WORDS = {k: float(v) for k, v in _CFG["number_words"].items()}
 MULTIPLIERS = {k: float(v) for k, v in _CFG["number_multipliers"].items()}
+MONEY_WORDS = frozenset(w.lower() for w in _CFG["money_words"]["words"])
+MONEY_WORD_WINDOW = int(_CFG["money_words"].get("window", 3))
+COUNT_NOUNS = frozenset(w.lower() for w in _CFG["count_nouns"]["words"])
+CAMPAIGN_BEFORE = frozenset(w.lower() for w in _CFG["campaign_m"]["before"])
+CAMPAIGN_AFTER = frozenset(w.lower() for w in _CFG["campaign_m"]["after"])
 
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
 _CUR = r"rp\.?|idr|us\$|usd|s\$|sgd|\$|€|eur|£|gbp|rm|myr|¥|jpy"
@@ -38,13 +46,18 @@ _WITH_CURRENCY = re.compile(
 )
 # Magnitude required: "250jt", "1,2 miliar", "2.5M", "87jt", "8jt/orang"
 _WITH_MAGNITUDE = re.compile(
-    rf"(?<![\w.,$€£¥])(?P<num>{_NUM})\s?(?P<mag>{_MAG}){_END}(?:\s?an{_END})?(?:\s?(?P<cur>{_CUR_AFTER}){_END})?", re.I
+    rf"(?<![\w.,$€£¥])(?P<num>{_NUM})(?:\s?[-–]\s?(?P<hi>{_NUM}))?\s?(?P<mag>{_MAG})(?:{_END}|(?=an{_END}))"
+    rf"(?:\s?an{_END})?(?:\s?(?P<cur>{_CUR_AFTER}){_END})?",
+    re.I,
 )
+# A bare amount right after a money word: "harga 2.500.000", "total abis 1,8m"
+_BARE = re.compile(rf"(?<![\w.,$€£¥])(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d{{1,2}})?)(?![\w.,]\d)|(?<![\w.,$€£¥])(?P<mnum>{_NUM})\s?(?P<m>m){_END}(?!²)")
+_WORD = re.compile(r"[^\W\d_]+")
 # Currency word after: "5.000 euro", "100 dolar"
 _CURRENCY_AFTER = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s?(?P<cur>{_CUR_AFTER}){_END}", re.I)
 
 _NUMWORD = "|".join(sorted(list(NUMBER_WORDS) + list(MULTIPLIERS) + ["ribu"], key=len, reverse=True))
-_BIG = r"juta|jt|miliar|milyar|triliun|m|t"
+_BIG = r"ribu|rb|juta|jt|miliar|milyar|triliun|m|t"
 # "lima ratus juta", "setengah miliar", "seratus lima puluh juta", "dua setengah M"
 _WORDS = re.compile(rf"\b(?P<words>(?:(?:{_NUMWORD})\s+)+)(?P<mag>{_BIG})\b", re.I)
 # "sejuta", "semiliar", "se-M", "setriliun"
@@ -112,6 +125,33 @@ def _rate(cur: str | None) -> tuple[float, bool]:
     return rate, rate != 1.0
 
 
+def _words_before(text: str, pos: int, n: int) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text[max(0, pos - 60):pos])][-n:]
+
+
+def _counted(text: str, end: int) -> bool:
+    """'1,2 juta penduduk', '2M views': the next word (after a space) is a counted noun."""
+    m = re.match(r"\s+([^\W\d_]+)(?:\s+([^\W\d_]+))?", text[end:end + 40])
+    if not m:
+        return False
+    first = m.group(1).lower()
+    return first in COUNT_NOUNS or (m.group(2) is not None and f"{first} {m.group(2).lower()}" in COUNT_NOUNS)
+
+
+def _campaign(text: str, start: int, end: int, mag: str | None) -> bool:
+    """'3M Plus', 'gerakan 5M': a campaign's letters after a small whole number."""
+    if mag != "M":
+        return False
+    after = text[end:end + 8].strip().lower()
+    if any(after.startswith(a) for a in CAMPAIGN_AFTER):
+        return True
+    return bool(set(_words_before(text, start, 2)) & CAMPAIGN_BEFORE)
+
+
+def _after_money_word(text: str, start: int) -> bool:
+    return bool(set(_words_before(text, start, MONEY_WORD_WINDOW)) & MONEY_WORDS)
+
+
 @register("money")
 def find_money(doc):
     text = doc.text
@@ -134,21 +174,40 @@ def find_money(doc):
         add(m.start(), m.end(), parse_number(m.group("num")) * mag * rate, currency=m.group("cur"))
     for m in _WITH_MAGNITUDE.finditer(text):
         rate, foreign = _rate(m.group("cur"))
-        mag = _magnitude(m.group("mag"), foreign, bool(m.group("cur")))
+        explicit = bool(m.group("cur"))
+        mag = _magnitude(m.group("mag"), foreign, explicit)
+        if mag is None and m.group("mag") == "m" and _after_money_word(text, m.start()):
+            mag = MAGNITUDE["m"]  # "total abis 1,8m"
         if mag is None:
             continue
-        add(m.start(), m.end(), parse_number(m.group("num")) * mag * rate, currency=m.group("cur") or "rp")
+        if not explicit and (_counted(text, m.end()) or _campaign(text, m.start(), m.end(), m.group("mag"))):
+            continue
+        attrs = {"currency": m.group("cur") or "rp"}
+        if m.group("hi"):
+            attrs["range_high"] = parse_number(m.group("hi")) * mag * rate
+        add(m.start(), m.end(), parse_number(m.group("num")) * mag * rate, **attrs)
     for m in _CURRENCY_AFTER.finditer(text):
         rate, _ = _rate(m.group("cur"))
         add(m.start(), m.end(), parse_number(m.group("num")) * rate, currency=m.group("cur"))
+    for m in _BARE.finditer(text):
+        if not _after_money_word(text, m.start()):
+            continue
+        if m.group("num"):
+            add(m.start(), m.end(), parse_number(m.group("num")), currency="rp")
+        else:
+            add(m.start(), m.end(), parse_number(m.group("mnum")) * MAGNITUDE["m"], currency="rp")
     for m in _WORDS.finditer(text):
         words = m.group("words").lower().split()
         mag = _magnitude(m.group("mag"), False, True)
-        if mag and mag >= 1e6:
+        if mag and mag >= 1e3 and not _counted(text, m.end()):
             add(m.start(), m.end(), parse_words(words) * mag, currency="rp", words=True)
     for m in _SE.finditer(text):
+        if _counted(text, m.end()):
+            continue
         add(m.start(), m.end(), MAGNITUDE.get(m.group("mag").lower(), 0), currency="rp", words=True)
     for m in _VAGUE.finditer(text):
+        if _counted(text, m.end()):
+            continue
         if m.group("solo"):
             base = 1e9 if m.group("solo").lower().startswith("mil") else 1e12
             add(m.start(), m.end(), base, currency="rp", approx=True)

@@ -38,7 +38,10 @@ die_usage() { echo "$PROG: $1" >&2; echo "Try '$PROG --help'." >&2; exit 2; }
 die() { echo "$PROG: $1" >&2; exit 1; }
 
 EXEC=""; GLOBAL=0; PORT=""; CONFIG=""; LOGLEVEL=""; UNIT_DIR=""; START=1; SYSTEMCTL_ON=1; DRY=0
-need_arg() { [ $# -ge 2 ] && [ -n "$2" ] || die_usage "option $1 needs a value"; }
+need_arg() {
+    [ $# -ge 2 ] && [ -n "$2" ] || die_usage "option $1 needs a value"
+    case "$2" in --*) die_usage "option $1 needs a value (got '$2')" ;; esac
+}
 while [ $# -gt 0 ]; do
     case "$1" in
         --exec) need_arg "$@"; EXEC=$2; shift 2 ;;

@@ -36,7 +36,8 @@
 .EXAMPLE
     powershell -ExecutionPolicy Bypass -File install.ps1 -WhatIf
 .NOTES
-    Exit codes: 0 done, 1 failed, 2 bad usage. Undo with uninstall.ps1.
+    Exit codes: 0 done, 1 failed (PowerShell itself rejects an invalid -Port or -LogLevel, also
+    with a non-zero code). Undo with uninstall.ps1. Help: Get-Help .\install.ps1 -Detailed
 #>
 [CmdletBinding(SupportsShouldProcess = $true)]
 param(
@@ -70,10 +71,10 @@ try {
         $PythonW = Join-Path $VenvDir 'Scripts\pythonw.exe'
     }
     if (-not $ExportXml -and -not $WhatIfPreference -and -not (Test-Path -LiteralPath $PythonW -PathType Leaf)) {
-        Fail "pythonw.exe not found at '$PythonW'. Install Saring first: py -3.12 -m venv `"$VenvDir`"; & `"$VenvDir\Scripts\pip.exe`" install --no-index --find-links <bundle> saring. Or give -VenvDir / -PythonW." 1
+        Fail "pythonw.exe not found at '$PythonW'. Install Saring first: py -3.12 -m venv `"$VenvDir`"; & `"$VenvDir\Scripts\pip.exe`" install --no-index --find-links <bundle> saring. Or give -VenvDir / -PythonW."
     }
     if ($Config) {
-        if (-not (Test-Path -LiteralPath $Config -PathType Leaf)) { Fail "configuration file '$Config' not found" 2 }
+        if (-not (Test-Path -LiteralPath $Config -PathType Leaf)) { Fail "configuration file '$Config' not found" 1 }
         $Config = (Resolve-Path -LiteralPath $Config).Path
     }
 
@@ -111,9 +112,11 @@ try {
         Register-ScheduledTask -TaskPath $TaskPath -TaskName $TaskName -Xml $xml -Force | Out-Null
         Write-Output "registered task $TaskPath$TaskName"
         if (-not $NoStart) {
-            # Starting a group task from an elevated shell starts it for the logged-on users' sessions.
+            # With -AllUsers the task belongs to the Users group: it surely starts at each user's next
+            # logon; starting it now may not reach sessions that are already open.
             Start-ScheduledTask -TaskPath $TaskPath -TaskName $TaskName
             Write-Output 'started; check with: saring doctor   (or Get-ScheduledTaskInfo -TaskPath "\Saring\" -TaskName "Saring Server")'
+            if ($AllUsers) { Write-Output 'users already logged on get the server at their next logon' }
         }
     }
     exit 0

@@ -1,0 +1,38 @@
+/* Saring — read and write the user's own settings layer (storage.local "settings"). */
+(function (root) {
+  "use strict";
+  if (root.SaringStore) return;
+  var S = root.SaringSettings, api = S.api;
+
+  function message(msg) {
+    return new Promise(function (resolve) {
+      api.runtime.sendMessage(msg, function (r) { void api.runtime.lastError; resolve(r); });
+    });
+  }
+  function update(mutator) {
+    return S.storageGet("local", ["settings"]).then(function (v) {
+      var s = (v && v.settings) || {};
+      mutator(s);
+      return new Promise(function (resolve) { api.storage.local.set({ settings: s }, resolve); });
+    });
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function switchEl(id, checked, disabled, onChange) {
+    var lab = el("label", "switch");
+    var inp = el("input");
+    inp.type = "checkbox";
+    if (id) inp.id = id;
+    inp.checked = !!checked;
+    inp.disabled = !!disabled;
+    inp.addEventListener("change", function () { onChange(inp.checked); });
+    lab.appendChild(inp);
+    lab.appendChild(el("span"));
+    return lab;
+  }
+  root.SaringStore = { message: message, update: update, el: el, switchEl: switchEl };
+})(typeof globalThis !== "undefined" ? globalThis : self);

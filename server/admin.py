@@ -1,0 +1,280 @@
+"""Commands for IT: ``saring config check|show|paths``, ``saring doctor``, ``saring stats``.
+
+Exit codes: 0 all good (warnings allowed), 1 a problem was found, 2 bad usage.
+Messages are in Indonesian, in plain language, each problem followed by what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from nlp import __version__
+
+from .config import (DEFAULT_PORT, check_file, data_dir, load_layered, machine_config_path,
+                     user_config_path)
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+def add_parsers(sub, parser_class) -> None:
+    cfg = sub.add_parser("config", help="periksa atau tampilkan konfigurasi")
+    cfg_sub = cfg.add_subparsers(dest="config_command", parser_class=parser_class)
+    chk = cfg_sub.add_parser("check", help="periksa satu berkas konfigurasi TOML")
+    chk.add_argument("file", help="berkas TOML yang diperiksa")
+    chk.add_argument("--user", action="store_true",
+                     help="periksa sebagai berkas per pengguna ([lock] tidak berlaku)")
+    show = cfg_sub.add_parser("show", help="tampilkan konfigurasi gabungan yang berlaku")
+    show.add_argument("--config", default=None, help="berkas tambahan, seperti pada 'saring serve --config'")
+    cfg_sub.add_parser("paths", help="tampilkan letak berkas konfigurasi, log dan statistik")
+
+    doc = sub.add_parser("doctor", help="periksa pemasangan Saring dan sarankan perbaikan")
+    doc.add_argument("--config", default=None, help="berkas tambahan, seperti pada 'saring serve --config'")
+    doc.add_argument("--port", type=int, default=None, help="port server (bawaan: dari konfigurasi, atau 8731)")
+    doc.add_argument("--json", action="store_true", help="keluaran JSON")
+
+    st = sub.add_parser("stats", help="statistik peringatan per minggu (tanpa teks)")
+    st.add_argument("--weeks", type=int, default=12, help="berapa minggu terakhir (bawaan 12)")
+    st.add_argument("--office", default=None, metavar="DIR",
+                    help="jumlahkan berkas statistik yang dibagikan komputer-komputer ke folder DIR")
+    st.add_argument("--json", action="store_true", help="keluaran JSON")
+
+
+def dispatch(args, parser) -> int | None:
+    if args.command == "config":
+        if args.config_command == "check":
+            return cmd_config_check(args.file, user=args.user)
+        if args.config_command == "show":
+            return cmd_config_show(args.config)
+        if args.config_command == "paths":
+            return cmd_config_paths()
+        parser.parse_args(["config", "--help"])
+        return EXIT_USAGE
+    if args.command == "doctor":
+        return cmd_doctor(args)
+    if args.command == "stats":
+        return cmd_stats(args)
+    return None
+
+
+# ------------------------------------------------------------------------------- config
+
+def cmd_config_check(file: str, user: bool = False) -> int:
+    errors, warnings = check_file(file, "user" if user else "machine")
+    for e in errors:
+        print(f"GALAT: {e}")
+    for w in warnings:
+        print(f"PERINGATAN: {w}")
+    if errors:
+        print(f"\n{file}: TIDAK VALID ({len(errors)} galat). Server yang sedang berjalan tetap memakai "
+              f"konfigurasi terakhir yang valid sampai berkas ini diperbaiki.")
+        return EXIT_PROBLEM
+    extra = f", {len(warnings)} peringatan" if warnings else ""
+    print(f"{file}: valid{extra}.")
+    return EXIT_OK
+
+
+def cmd_config_show(extra: str | None) -> int:
+    result = load_layered(extra)
+    for layer in result.layers:
+        state = "dipakai" if layer.exists and not layer.errors else ("GALAT" if layer.errors else "tidak ada")
+        print(f"# {layer.kind:<8} {layer.path}  [{state}]")
+    for e in result.errors:
+        print(f"GALAT: {e}", file=sys.stderr)
+    for w in result.warnings:
+        print(f"PERINGATAN: {w}", file=sys.stderr)
+    if not result.ok:
+        return EXIT_PROBLEM
+    print(json.dumps(result.settings.raw, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_config_paths() -> int:
+    from .logsetup import log_file
+
+    print(f"konfigurasi seluruh komputer (TI): {machine_config_path() or '(tidak dipakai)'}")
+    print(f"konfigurasi per pengguna        : {user_config_path() or '(tidak dipakai)'}")
+    print(f"folder data pengguna            : {data_dir()}")
+    print(f"log                             : {log_file(data_dir())}")
+    print(f"statistik                       : {data_dir() / 'stats.json'}")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------------- doctor
+
+class Report:
+    def __init__(self):
+        self.items: list[dict] = []
+
+    def add(self, status: str, check: str, detail: str, fix: str | None = None) -> None:
+        self.items.append({"status": status, "check": check, "detail": detail, "fix": fix})
+
+    @property
+    def failed(self) -> bool:
+        return any(i["status"] == "error" for i in self.items)
+
+
+LABEL = {"ok": "OK        ", "warning": "PERINGATAN", "error": "GALAT     "}
+
+
+def _service_hint() -> str:
+    if sys.platform == "win32":
+        return ('jalankan tugas terjadwal: Start-ScheduledTask -TaskPath "\\Saring\\" -TaskName "Saring Server" '
+                '(atau pasang: scripts\\service\\windows\\install.ps1)')
+    if sys.platform == "darwin":
+        return "launchctl kickstart -k gui/$(id -u)/id.saring.server (atau pasang: service/macos/install.sh)"
+    return "systemctl --user restart saring (atau pasang: service/linux/install.sh); lihat: journalctl --user -u saring"
+
+
+def _probe(port: int, timeout: float = 2.0) -> tuple[str, dict | None]:
+    """('saring', health) | ('other', None) | ('none', None)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            pass
+    except OSError:
+        return "none", None
+    try:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/health", headers={"Accept": "application/json"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            body = json.loads(resp.read().decode("utf-8"))
+        if isinstance(body, dict) and "version" in body and "rules" in body:
+            return "saring", body
+    except (urllib.error.URLError, ValueError, OSError):
+        pass
+    return "other", None
+
+
+def _service_installed() -> tuple[bool, str]:
+    if sys.platform == "win32":
+        import subprocess
+
+        try:
+            res = subprocess.run(["schtasks", "/Query", "/TN", "\\Saring\\Saring Server"], capture_output=True,
+                                 timeout=10)
+            return res.returncode == 0, "tugas terjadwal \\Saring\\Saring Server"
+        except (OSError, subprocess.SubprocessError):
+            return False, "tugas terjadwal \\Saring\\Saring Server"
+    if sys.platform == "darwin":
+        paths = [Path.home() / "Library/LaunchAgents/id.saring.server.plist",
+                 Path("/Library/LaunchAgents/id.saring.server.plist")]
+    else:
+        import os
+
+        cfg = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        paths = [cfg / "systemd/user/saring.service", Path("/etc/systemd/user/saring.service")]
+    found = [p for p in paths if p.exists()]
+    return bool(found), str(found[0] if found else paths[0])
+
+
+def cmd_doctor(args) -> int:
+    rep = Report()
+    rep.add("ok", "versi", f"saring {__version__}, Python {sys.version.split()[0]} ({sys.executable})")
+    if sys.version_info < (3, 11):
+        rep.add("error", "python", "Saring butuh Python 3.11 atau lebih baru.", "pasang Python 3.11/3.12 lalu buat ulang venv")
+
+    # configuration
+    result = load_layered(args.config)
+    for layer in result.layers:
+        if layer.errors:
+            for e in layer.errors:
+                rep.add("error", f"konfigurasi ({layer.kind})", e,
+                        f"perbaiki berkasnya; periksa dengan: saring config check \"{layer.path}\"")
+        elif layer.exists:
+            rep.add("ok", f"konfigurasi ({layer.kind})", f"{layer.path} valid")
+        else:
+            rep.add("ok", f"konfigurasi ({layer.kind})", f"{layer.path} tidak ada (tidak wajib)")
+    for w in result.warnings:
+        rep.add("warning", "konfigurasi", w, "hapus atau betulkan kunci itu")
+    settings = result.settings
+
+    # rule files and the analyzer with the organisation's additions
+    try:
+        from nlp import Analyzer
+        from nlp.rules import load_all_rulesets
+
+        rulesets = load_all_rulesets()
+        n_rules = sum(len(rs.rules) for rs in rulesets.values())
+        analyzer = Analyzer(settings.analyzer if settings else None)
+        rep.add("ok", "berkas aturan", f"{len(rulesets)} kategori, {n_rules} aturan dimuat; "
+                                        f"{analyzer.rule_count} aktif dengan konfigurasi ini")
+    except Exception as exc:  # any failure here is what the admin needs to see
+        rep.add("error", "berkas aturan", f"aturan tidak bisa dimuat: {exc}",
+                "pasang ulang Saring dari bundel: pip install --force-reinstall --no-index --find-links BUNDEL saring")
+
+    # data folder
+    ddir = data_dir()
+    try:
+        ddir.mkdir(parents=True, exist_ok=True)
+        probe = ddir / ".doctor"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+        rep.add("ok", "folder data", f"{ddir} bisa ditulisi (log: {ddir / 'logs' / 'saring.log'})")
+    except OSError as exc:
+        rep.add("error", "folder data", f"{ddir} tidak bisa ditulisi: {exc.strerror or exc}",
+                "periksa hak akses folder itu, atau atur SARING_DATA_DIR")
+
+    # port and server
+    port = args.port or (settings.port if settings else DEFAULT_PORT)
+    state, health = _probe(port)
+    if state == "saring":
+        v = health.get("version")
+        if v != __version__:
+            rep.add("warning", "server", f"server di port {port} menjawab dengan versi {v}, program ini {__version__}",
+                    f"mulai ulang server agar versinya sama: {_service_hint()}")
+        else:
+            rep.add("ok", "server", f"server di http://127.0.0.1:{port} menjawab (versi {v}, {health.get('rules')} aturan)")
+        cfg = health.get("config")
+        if cfg:
+            for pr in cfg.get("problems", []):
+                rep.add("error", "server: konfigurasi", pr, "perbaiki berkas konfigurasi; server memuatnya ulang sendiri")
+    elif state == "other":
+        rep.add("error", "port", f"port {port} dipakai program lain, bukan Saring",
+                f"hentikan program itu, atau pilih port lain di [server] port = ... (ekstensi juga harus diatur ke port itu)")
+    else:
+        rep.add("error", "server", f"tidak ada server di http://127.0.0.1:{port}", _service_hint())
+
+    installed, where = _service_installed()
+    if installed:
+        rep.add("ok", "mulai otomatis", f"terpasang: {where}")
+    else:
+        rep.add("warning", "mulai otomatis", f"tidak ditemukan: {where}",
+                "pasang layanan agar server berjalan saat login (lihat docs/deploy.md)")
+
+    if getattr(args, "json", False):
+        print(json.dumps({"ok": not rep.failed, "checks": rep.items}, ensure_ascii=False, indent=2))
+    else:
+        for item in rep.items:
+            print(f"[{LABEL[item['status']]}] {item['check']}: {item['detail']}")
+            if item["fix"] and item["status"] != "ok":
+                print(f"             Perbaiki: {item['fix']}")
+        print()
+        print("Semua baik." if not rep.failed else "Ada masalah; lihat baris GALAT di atas.")
+    return EXIT_PROBLEM if rep.failed else EXIT_OK
+
+
+# ------------------------------------------------------------------------------- stats
+
+def cmd_stats(args) -> int:
+    from nlp import CATEGORIES
+
+    from .stats import StatsStore, office_summary
+
+    if args.office:
+        body = office_summary(Path(args.office))
+    else:
+        store = StatsStore(data_dir() / "stats.json", flush_interval=3600)
+        body = store.snapshot(max(1, min(args.weeks, 104)))
+    if args.json:
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if args.office:
+        print(f"{body['installs']} berkas statistik dijumlahkan")
+    header = "minggu    " + " ".join(f"{c[:10]:>10}" for c in CATEGORIES)
+    print(header)
+    for w in body["weeks"]:
+        print(f"{w['week']:<10}" + " ".join(f"{w['counts'].get(c, 0):>10}" for c in CATEGORIES))
+    return EXIT_OK

@@ -1,0 +1,213 @@
+"""Live configuration: pick up changed files without a restart, survive broken ones.
+
+``LiveConfig`` owns the layered configuration of a running server:
+
+- ``reload()`` re-reads every layer. A valid result builds a new ``Analyzer`` off to the side
+  and swaps it in (``AnalyzerHolder.swap``); requests in flight finish with the old one.
+- A broken file (invalid TOML, an invalid value) changes nothing: the server keeps its last good
+  configuration, logs the problem and shows it in ``GET /v1/health`` under ``"config"``. Once the
+  file is fixed, the next reload clears the message.
+- A watcher thread polls the files' modification times (every 2 s by default) and reloads on a
+  change; ``POST /v1/reload`` reloads at once.
+- The last good merged configuration is kept in the data folder (``last-good-config.json``),
+  so a server started while a file is broken still runs with the organisation's last good rules
+  instead of the bare defaults.
+
+Settings that only take effect at start (host, port, allowed_hosts) are reported when they
+change ("restart needed") but not applied.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from nlp import Analyzer
+
+from .config import LoadResult, Settings, load_layered, settings_from_clean
+
+log = logging.getLogger("saring.config")
+
+RESTART_KEYS = ("host", "port", "allowed_hosts")
+LAST_GOOD = "last-good-config.json"
+
+
+def _stamp(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class LiveConfig:
+    def __init__(self, app=None, extra: str | Path | None = None, data_dir: Path | None = None,
+                 interval: float = 2.0, overrides: dict | None = None):
+        self.app = None
+        self.extra = extra
+        self.data_dir = data_dir
+        self.interval = interval
+        self.overrides = overrides or {}  # command-line values (host, port, log_level) that win
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stamps: dict[Path, tuple | None] = {}
+        self.loaded_at: float | None = None
+        self.last_result: LoadResult | None = None
+        self.problems: list[str] = []
+        self.notes: list[str] = []
+        self.reloads = 0
+        if app is not None:
+            self.attach(app)
+
+    def attach(self, app) -> None:
+        """Serve this configuration's status through ``app`` (/v1/health, /v1/reload)."""
+        self.app = app
+        app.extensions["saring.config_problems"] = self.problems
+        app.extensions["saring.live_config"] = self
+
+    # ----------------------------------------------------------------- initial load
+    def initial(self) -> Settings:
+        """Settings to start with: the files if valid, else the last good copy, else defaults."""
+        result = load_layered(self.extra)
+        self.last_result = result
+        self._remember_stamps(result)
+        if result.ok:
+            self._save_last_good(result.settings)
+            self.loaded_at = time.time()
+            for w in result.warnings:
+                log.warning("konfigurasi: %s", w)
+            return self._apply_overrides(result.settings)
+        fallback = self._load_last_good()
+        what = "konfigurasi terakhir yang valid" if fallback else "pengaturan bawaan"
+        self._set_problems(result.errors, f"Server memakai {what} sampai berkas diperbaiki.")
+        return self._apply_overrides(fallback or Settings())
+
+    def _apply_overrides(self, s: Settings) -> Settings:
+        for key, value in self.overrides.items():
+            if value is not None:
+                setattr(s, key, value)
+        return s
+
+    # ----------------------------------------------------------------- reloading
+    def reload(self, reason: str = "request") -> dict:
+        with self._lock:
+            started = time.perf_counter()
+            result = load_layered(self.extra)
+            self.last_result = result
+            self._remember_stamps(result)
+            if not result.ok:
+                when = time.strftime("%H:%M:%S", time.localtime(self.loaded_at)) if self.loaded_at else None
+                keep = (f"Server tetap memakai konfigurasi terakhir yang valid (dimuat {when})."
+                        if when else "Server tetap memakai konfigurasi yang sedang berjalan.")
+                self._set_problems(result.errors, keep)
+                return {"reloaded": False, "errors": list(result.errors), "warnings": list(result.warnings)}
+            new = self._apply_overrides(result.settings)
+            old: Settings = self.app.config["SARING_SETTINGS"]
+            holder = self.app.extensions["saring.analyzer"]
+            if new.analyzer != old.analyzer or holder.get() is None:
+                try:
+                    analyzer = Analyzer(new.analyzer)
+                except Exception as exc:  # a rule-engine refusal must not take the server down
+                    self._set_problems([f"aturan organisasi tidak bisa dipakai: {exc}"],
+                                       "Server tetap memakai konfigurasi yang sedang berjalan.")
+                    return {"reloaded": False, "errors": list(self.problems), "warnings": []}
+                holder.swap(analyzer)
+            self.notes = [f"server.{k} berubah ({getattr(old, k)!r} → {getattr(new, k)!r}); berlaku setelah "
+                          f"server dimulai ulang." for k in RESTART_KEYS if getattr(old, k) != getattr(new, k)]
+            for k in RESTART_KEYS:  # not applied while running
+                setattr(new, k, getattr(old, k))
+            self.app.config["SARING_SETTINGS"] = new
+            stats = self.app.extensions.get("saring.stats")
+            if stats is not None:
+                stats.configure(new)
+            self._set_problems([], None)
+            self._save_last_good(new)
+            self.loaded_at = time.time()
+            self.reloads += 1
+            level = logging.getLogger("saring")
+            if new.log_level and not self.overrides.get("log_level"):
+                level.setLevel(new.log_level.upper())
+            ms = (time.perf_counter() - started) * 1000
+            log.info("konfigurasi dimuat ulang (%s) dari %s dalam %.0f ms", reason, ", ".join(new.sources) or "bawaan", ms)
+            for w in result.warnings + self.notes:
+                log.warning("konfigurasi: %s", w)
+            return {"reloaded": True, "sources": new.sources, "warnings": list(result.warnings) + self.notes,
+                    "elapsed_ms": round(ms, 1)}
+
+    def _set_problems(self, errors: list[str], consequence: str | None) -> None:
+        self.problems.clear()
+        if errors:
+            self.problems.extend(errors)
+            if consequence:
+                self.problems.append(consequence)
+            for e in errors:
+                log.error("konfigurasi tidak valid: %s", e)
+            if consequence:
+                log.error("%s", consequence)
+
+    # ----------------------------------------------------------------- watching
+    def _remember_stamps(self, result: LoadResult) -> None:
+        self._stamps = {p: _stamp(p) for p in result.watched_paths()}
+
+    def changed(self) -> bool:
+        return any(_stamp(p) != s for p, s in self._stamps.items())
+
+    def start(self) -> None:
+        if self._thread is not None or self.interval <= 0:
+            return
+        self._thread = threading.Thread(target=self._watch, name="saring-config-watch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                if self.changed():
+                    # A file being written may be caught half-way: wait a moment, then read.
+                    time.sleep(0.2)
+                    self.reload("berkas berubah")
+            except Exception as exc:  # never let the watcher die
+                log.error("pemantau konfigurasi: %s", type(exc).__name__)
+
+    # ----------------------------------------------------------------- last good copy
+    def _last_good_path(self) -> Path | None:
+        return self.data_dir / LAST_GOOD if self.data_dir else None
+
+    def _save_last_good(self, s: Settings | None) -> None:
+        path = self._last_good_path()
+        if path is None or s is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"sources": s.sources, "saved": time.time(), "config": s.raw},
+                                      ensure_ascii=False, indent=1), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("tidak bisa menyimpan salinan konfigurasi terakhir: %s", exc.strerror or exc)
+
+    def _load_last_good(self) -> Settings | None:
+        path = self._last_good_path()
+        if path is None or not path.exists():
+            return None
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            s = settings_from_clean(saved["config"], "salinan terakhir yang valid")
+            s.sources = list(saved.get("sources", []))
+            self.loaded_at = saved.get("saved")
+            return s
+        except Exception as exc:
+            log.warning("salinan konfigurasi terakhir tidak terbaca: %s", type(exc).__name__)
+            return None
+
+    def status(self) -> dict:
+        return {"ok": not self.problems, "problems": list(self.problems), "notes": list(self.notes),
+                "sources": list(self.app.config["SARING_SETTINGS"].sources),
+                "loaded_at": self.loaded_at, "reloads": self.reloads}

@@ -1,0 +1,36 @@
+"""Operations endpoints: ``GET /v1/stats`` and ``POST /v1/reload`` (same error format).
+
+Both sit behind the app's Host/Origin guard, like every /v1 route.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .errors import ApiError
+
+bp = Blueprint("ops", __name__, url_prefix="/v1")
+
+
+@bp.get("/stats")
+def stats():
+    store = current_app.extensions.get("saring.stats")
+    try:
+        weeks = int(request.args.get("weeks", 12))
+    except ValueError:
+        raise ApiError(400, "invalid_field", "Parameter \"weeks\" harus bilangan bulat 1–104.") from None
+    if not 1 <= weeks <= 104:
+        raise ApiError(400, "invalid_field", "Parameter \"weeks\" harus bilangan bulat 1–104.")
+    if store is None:
+        return jsonify({"enabled": False, "categories": [], "weeks": [], "office": {"enabled": False}})
+    return jsonify(store.snapshot(weeks))
+
+
+@bp.post("/reload")
+def reload():
+    live = current_app.extensions.get("saring.live_config")
+    if live is None:
+        raise ApiError(409, "reload_unavailable",
+                       "Server ini dijalankan tanpa berkas konfigurasi yang dipantau; tidak ada yang dimuat ulang.")
+    result = live.reload("permintaan /v1/reload")
+    return jsonify(result), (200 if result.get("reloaded") else 422)

@@ -1,0 +1,167 @@
+"""hate_abuse: insults, abusive words (also disguised), SARA hate — and the innocent senses.
+
+Behaviour a user notices: an insult typed as g0bl0k or t*l*l is still caught, a dog is still a
+dog, a quoted word in an anti-bullying post is not an insult, and hate against a group is
+marked high.  Targets on the dev corpus and on our own posts: precision ≥ 0.90, recall ≥ 0.85.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from nlp import Analyzer
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "corpus" / "dev_posts.jsonl"
+OWN = ROOT / "tests" / "data" / "hate_abuse_posts.jsonl"
+CAT = "hate_abuse"
+TARGET_P, TARGET_R = 0.90, 0.85
+
+
+def _load_eval():
+    spec = importlib.util.spec_from_file_location("saring_eval", ROOT / "scripts" / "eval.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def az():
+    return Analyzer()
+
+
+@pytest.fixture(scope="module")
+def ev():
+    return _load_eval()
+
+
+def flagged(report, cat=CAT):
+    return [f for f in report.findings if f.category == cat and f.severity in ("warning", "high")]
+
+
+def max_sev(report, cat=CAT):
+    order = {"info": 1, "warning": 2, "high": 3}
+    return max((order[f.severity] for f in report.findings if f.category == cat), default=0)
+
+
+# ------------------------------------------------------------------ corpus targets
+@pytest.mark.parametrize("path", [OWN, DEV], ids=["own_posts", "dev_corpus"])
+def test_targets(az, ev, path):
+    assert path.exists(), f"missing labelled posts: {path}"
+    result = ev.evaluate(ev.load(path), az)
+    m = result["categories"][CAT]
+    misses = [e["text"][:80] for e in result["errors"] if e["category"] == CAT]
+    assert m["precision"] >= TARGET_P, (m, misses)
+    assert m["recall"] >= TARGET_R, (m, misses)
+
+
+def test_own_posts_file_shape(ev):
+    rows = ev.load(OWN)
+    pos = [r for r in rows if CAT in r["labels"]]
+    neg = [r for r in rows if not r["labels"]]
+    assert len(pos) >= 40 and len(neg) >= 40
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert set(r) == {"id", "text", "labels", "platform", "note"}
+
+
+def test_no_false_alarms_on_dev_clean_posts(az, ev):
+    rows = [r for r in ev.load(DEV) if not r["labels"]]
+    reports = az.check_many([r["text"] for r in rows], categories=[CAT])
+    bad = [(r["id"], [f.text for f in flagged(rep)]) for r, rep in zip(rows, reports) if flagged(rep)]
+    assert not bad
+
+
+# ------------------------------------------------------------------ disguised spellings
+@pytest.mark.parametrize("text", [
+    "dasar g0bl0k, udh dibilang antri",
+    "emang t*l*l tuh orang",
+    "b4ngs4t lah yg nyerempet motor gw",
+    "T O L O L banget sih vendornya",
+    "sopir angkot anj*ng, main serobot",
+    "goblokkkk bgt yg bikin jadwal",
+    "BANGSAT!!! lembur gak dibayar",
+    "bgst emg, helm gw ilang di parkiran",
+    "J4NC0K, revisi lagi",
+    "kntl emang tuh orang",
+])
+def test_obfuscated_insults_are_caught(az, text):
+    assert flagged(az.check(text, categories=[CAT])), text
+
+
+# ------------------------------------------------------------------ innocent senses
+@pytest.mark.parametrize("text", [
+    "Anjing pelacak K9 temukan 2 kg sabu di bandara 🐕",
+    "Harga daging babi di pasar naik jelang Natal",
+    "Tes buta warna jadi syarat sekolah kedinasan",
+    "Rombongan monyet turun ke kebun warga, BKSDA minta jangan kasih makan",
+    "Stop bullying! kata2 kayak 'bego', 'tolol' bisa melukai 💛 #StopBullying",
+    "Dosen etika komunikasi menjelaskan kenapa kata 'bangsat' bisa berujung pidana",
+    "alhamdulillah 2 ton sampah terangkut dari saluran air",
+    "Basmi sarang nyamuk dengan 3M plus 🦟",
+    "Tahi lalat di pipi kiri itu ciri anak saya yg hilang",
+    "Saya bodoh banget tadi lupa bawa flashdisk 🤦",
+    "Kisah cinta monyet jaman SMA muncul lagi di reuni 😆",
+])
+def test_innocent_senses_are_not_flagged(az, text):
+    assert not flagged(az.check(text, categories=[CAT])), text
+
+
+@pytest.mark.parametrize("text", ["anjir laporan gw kehapus 😭", "GILA sih timnas semalem", "anjay keren bgt aplikasinya"])
+def test_mild_exclamation_is_only_a_nudge(az, text):
+    rep = az.check(text, categories=[CAT])
+    assert max_sev(rep) == 1, [(f.rule_id, f.severity) for f in rep.findings]
+
+
+def test_mild_exclamation_aimed_at_someone_is_a_warning(az):
+    assert flagged(az.check("gila lo ya, laporan orang dihapus", categories=[CAT]))
+
+
+# ------------------------------------------------------------------ severity
+@pytest.mark.parametrize("text", [
+    "Kaum pendatang di kota ini emang pemalas semua, usir aja",
+    "LGBT itu penyakit, harus dibasmi",
+    "agama mereka itu sesat, kitabnya sampah",
+    "Kalau mereka bikin gereja di sini lagi, kita bakar aja",
+])
+def test_group_hate_and_incitement_are_high(az, text):
+    rep = az.check(text, categories=[CAT])
+    assert max_sev(rep) == 3, [(f.rule_id, f.severity) for f in rep.findings]
+
+
+def test_personal_insult_is_warning(az):
+    rep = az.check("Warga yg nyolot di loket tadi emang goblok", categories=[CAT])
+    assert max_sev(rep) == 2
+
+
+# ------------------------------------------------------------------ findings' shape
+SAMPLES = [
+    "dasar anj*ng tuh kontraktor 😡 kerjaan gak beres, bgst emang",
+    "Wkwk si Kasubag gendut jelek kayak babi 🐷 pantes gak laku",
+    "😤😤 Orang Madura emang kasar semua, t o l o l",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_offsets_point_at_the_evidence(az, text):
+    rep = az.check(text, categories=[CAT])
+    assert rep.findings
+    for f in rep.findings:
+        assert text[f.start:f.end] == f.text
+    utf16 = text.encode("utf-16-le")
+    for fd in rep.to_dict()["findings"]:
+        assert utf16[fd["start_utf16"] * 2:fd["end_utf16"] * 2].decode("utf-16-le") == fd["text"]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_messages_are_indonesian_with_suggestion_and_basis(az, text):
+    for f in az.check(text, categories=[CAT]).findings:
+        assert f.message and f.suggestion and f.basis
+        assert any(w in f.message.lower() for w in ("asn", "kata", "orang", "kelompok", "merendahkan"))
+        assert "{" not in f.message and "{" not in f.suggestion
+    en = az.check(text, categories=[CAT], locale="en").findings
+    assert en and all(f.message and f.suggestion for f in en)
+    assert {f.message for f in en}.isdisjoint({f.message for f in az.check(text, categories=[CAT]).findings})

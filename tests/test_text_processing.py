@@ -1,0 +1,70 @@
+"""Tokenizer, normaliser and root forms: what rules get to match on."""
+
+import pytest
+
+from nlp.pipeline.stemmer import root
+
+
+def tokens(analyzer, text):
+    doc = analyzer.nlp.make_doc(text)
+    doc = analyzer.nlp.get_pipe("saring_normalizer")(doc)
+    return doc
+
+
+@pytest.mark.parametrize("word", ["anak-anak", "jalan-jalan", "berlari-lari", "buah-buahan", "sayur-mayur",
+                                  "bolak-balik", "warna-warni", "di-forward", "nge-gym", "sama-sama"])
+def test_reduplication_stays_one_token(analyzer, word):
+    assert [t.text for t in analyzer.nlp.make_doc(f"ada {word} di sini")] == ["ada", word, "di", "sini"]
+
+
+def test_hyphenated_names_split_but_offsets_hold(analyzer):
+    doc = analyzer.nlp.make_doc("Paslon Sukarta-Widiasih menang")
+    assert "Sukarta" in [t.text for t in doc] and "Widiasih" in [t.text for t in doc]
+
+
+def test_blank_indonesian_tokenizer_agrees_on_ordinary_text(analyzer):
+    import spacy
+
+    blank = spacy.blank("id")
+    text = "Baru beli Rolex 250jt 💎💎 #crazyrich @budi, harga Rp 2.500.000 (cash) https://bit.ly/x!!!"
+    assert [t.text for t in analyzer.nlp.make_doc(text)] == [t.text for t in blank(text)]
+
+
+@pytest.mark.parametrize("text,norm", [
+    ("r0lex", "rolex"), ("h3rmes", "hermes"), ("g0bl0k", "goblok"), ("b4ngs4t", "bangsat"),
+    ("mantaaaap", "mantap"), ("yg", "yang"), ("bgt", "banget"), ("gak", "tidak"), ("udh", "sudah"),
+    ("Hermès", "hermes"), ("GOBLOK", "goblok"), ("3x", "3x"),
+])
+def test_normalised_forms(analyzer, text, norm):
+    assert tokens(analyzer, f"ini {text} ya")[1].norm_ == norm
+
+
+def test_masked_and_spaced_words_resolve_to_rule_vocabulary(analyzer):
+    doc = tokens(analyzer, "dasar g*bl*k, t o l o l bgt")
+    norms = [t.norm_ for t in doc]
+    assert norms[1] in ("goblok", "geblek") and "tolol" in norms
+    assert any(f.category == "hate_abuse" and f.text == "g*bl*k" for f in analyzer.check("dasar g*bl*k lo").findings)
+    assert doc.text == "dasar g*bl*k, t o l o l bgt"  # merging never changes the text
+
+
+def test_emoji_hashtags_mentions_urls_stay_whole(analyzer):
+    texts = [t.text for t in analyzer.nlp.make_doc("wow💎😎 #sultan @pakkadis https://x.co/a")]
+    assert texts == ["wow", "💎", "😎", "#sultan", "@pakkadis", "https://x.co/a"]
+
+
+@pytest.mark.parametrize("word,expected", [
+    ("memamerkan", "pamer"), ("dipamerin", "pamer"), ("kekayaan", "kaya"), ("kebeli", "beli"),
+    ("nyicil", "cicil"), ("dibeliin", "beli"), ("perjalanan", "jalan"), ("ngopi", "kopi"),
+])
+def test_root_forms(word, expected):
+    assert root(word) == expected
+
+
+def test_long_unbroken_input_is_fast_and_text_preserved(analyzer):
+    import time
+
+    text = "😀" * 20000 + "Rolex" + "x" * 20000
+    started = time.perf_counter()
+    doc = analyzer.nlp.make_doc(text)
+    assert doc.text == text
+    assert time.perf_counter() - started < 5  # quadratic tokenization would take minutes
