@@ -85,6 +85,12 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         started = g.get("started")
         ms = (time.perf_counter() - started) * 1000 if started else 0.0
         access_log.info("%s %s %s %.1fms", request.method, request.path, resp.status_code, ms)
+        # flask-cors matches origins by pattern; only an origin this configuration allows may
+        # read a response (this hook runs after flask-cors's, so it has the last word).
+        origin = request.headers.get("Origin")
+        if origin is not None and not origin_allowed(origin, app.config["SARING_SETTINGS"]):
+            for header in ("Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"):
+                resp.headers.pop(header, None)
         return resp
 
     CORS(app, resources={r"/v1/*": {"origins": [r"chrome-extension://[a-p]{32}", r"moz-extension://[0-9a-fA-F-]+"]}},

@@ -199,6 +199,11 @@ class LiveConfig:
             return None
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
+            # only a copy made from the same files: another --config must not inherit it
+            current = sorted(str(layer.path) for layer in (self.last_result.layers if self.last_result else [])
+                             if layer.exists)
+            if sorted(saved.get("sources", [])) != current:
+                return None
             s = settings_from_clean(saved["config"], "salinan terakhir yang valid")
             s.sources = list(saved.get("sources", []))
             self.loaded_at = saved.get("saved")

@@ -1,5 +1,10 @@
 """Operations endpoints: ``GET /v1/stats`` and ``POST /v1/reload`` (same error format).
 
+``POST /v1/reload``: 200 ``{"reloaded": true, "sources": [...], "warnings": [...], "elapsed_ms": …}``;
+422 ``{"error": {"code": "invalid_config", "message": …}, "reloaded": false, "errors": [...]}`` when a
+file is broken (the last good configuration stays in force); 409 ``reload_unavailable`` when the
+server runs without watched files (tests, embedding).
+
 Both sit behind the app's Host/Origin guard, like every /v1 route.
 """
 
@@ -33,4 +38,12 @@ def reload():
         raise ApiError(409, "reload_unavailable",
                        "Server ini dijalankan tanpa berkas konfigurasi yang dipantau; tidak ada yang dimuat ulang.")
     result = live.reload("permintaan /v1/reload")
-    return jsonify(result), (200 if result.get("reloaded") else 422)
+    if result.get("reloaded"):
+        return jsonify(result)
+    # Refused: the error shape every endpoint uses, plus the full list of problems.
+    errors = result.get("errors") or ["konfigurasi tidak valid"]
+    body = {"error": {"code": "invalid_config",
+                      "message": f"Konfigurasi tidak dimuat ulang: {errors[0]} Server tetap memakai konfigurasi "
+                                 f"terakhir yang valid."},
+            **result}
+    return jsonify(body), 422

@@ -230,6 +230,7 @@ def test_broken_file_keeps_last_good_rules_and_reports_it(live_app):
     write(extra, f'[lexicon.political_neutrality\ncandidates = ["{CANDIDATE}"]\n')  # invalid TOML
     r = client.post("/v1/reload", base_url=BASE)
     assert r.status_code == 422 and r.get_json()["reloaded"] is False
+    assert r.get_json()["error"]["code"] == "invalid_config" and "bukan TOML" in r.get_json()["error"]["message"]
     assert "political_neutrality.local_candidate" in rule_ids(check(client))  # last good rules
     health = client.get("/v1/health", base_url=BASE).get_json()
     assert health["status"] == "ok"
@@ -283,6 +284,17 @@ def test_start_with_broken_file_uses_last_good_copy(paths, tmp_path):
     client = app.test_client()
     assert "political_neutrality.local_candidate" in rule_ids(check(client))
     assert client.get("/v1/health", base_url=BASE).get_json()["config"]["status"] == "error"
+
+
+def test_last_good_copy_is_not_used_for_other_files(paths, tmp_path):
+    extra = tmp_path / "org.toml"
+    write(extra, f'[lexicon.political_neutrality]\ncandidates = ["{CANDIDATE}"]\n')
+    LiveConfig(extra=extra, data_dir=paths[2], interval=0).initial()
+    other = tmp_path / "other.toml"
+    write(other, "[[[ broken")
+    live = LiveConfig(extra=other, data_dir=paths[2], interval=0)
+    s = live.initial()
+    assert s.analyzer.lexicon == {} and "pengaturan bawaan" in " ".join(live.problems)
 
 
 def test_watcher_thread_reloads_on_change(paths, tmp_path):

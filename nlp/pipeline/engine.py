@@ -20,6 +20,9 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+import re
+
+from spacy import attrs as spacy_attrs
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -83,7 +86,7 @@ class CategoryChecker:
         self._lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._matcher = Matcher(nlp.vocab)  # patterns that can start anywhere: run over the whole doc
         self._anchored = Matcher(nlp.vocab)  # patterns with a literal first token: run only where it occurs
-        self._anchors: dict[str, set[str]] = defaultdict(set)  # token attribute -> first-token values
+        self._anchors: dict[str, tuple] = {}  # distinct first-token conditions of anchored patterns
         self._anchored_len = 1
         self._term_keys: dict[tuple, list[str]] = {}
         self._registered: set[str] = set()
@@ -166,12 +169,11 @@ class CategoryChecker:
                 pats = [self._resolve_pattern(p) for p in rule.patterns]
                 anchored, free = [], []
                 for pat in pats:
-                    anchor = _anchor(pat)
+                    anchor = _anchor(pat, self._nlp.vocab.strings)
                     if anchor is None:
                         free.append(pat)
                     else:
-                        attr, values = anchor
-                        self._anchors[attr].update(values)
+                        self._anchors[repr(anchor)] = anchor
                         self._anchored_len = max(self._anchored_len, _max_len(pat))
                         anchored.append(pat)
                 try:
@@ -212,8 +214,26 @@ class CategoryChecker:
         return hits
 
     def _anchor_positions(self, doc: Doc) -> list[int]:
-        getters = [(_ATTR_GETTERS[a], vals) for a, vals in self._anchors.items()]
-        return [t.i for t in doc if any(get(t) in vals for get, vals in getters)]
+        """Tokens where some anchored pattern's first token can match."""
+        columns = doc.user_data.setdefault("saring.columns", {})  # shared by every category
+        positions: set[int] = set()
+        for conditions in self._anchors.values():
+            candidates = None
+            for kind, attr, arg in conditions:
+                col = columns.get(attr)
+                if col is None:
+                    col = columns[attr] = doc.to_array(attr).tolist()
+                if kind == "in":
+                    ok = {i for i, h in enumerate(col) if h in arg}
+                elif kind == "flag":
+                    ok = {i for i, v in enumerate(col) if bool(v) == arg}
+                else:  # regex over the attribute's string, cached by hash
+                    ok = {i for i, h in enumerate(col) if _regex_ok(arg, h, doc.vocab.strings)}
+                candidates = ok if candidates is None else candidates & ok
+                if not candidates:
+                    break
+            positions |= candidates or set()
+        return sorted(positions)
 
     def _occurrences(self, hits, keys):
         out = set()
@@ -253,6 +273,12 @@ class CategoryChecker:
     def _any_in_post(self, doc, hits, terms) -> bool:
         return any(not self._negated(doc, occ[0]) for occ in self._occurrences(hits, self._keys_for(terms)))
 
+    def _may_fire(self, hits, labels, rule) -> bool:
+        """Cheap test: is there any evidence at all for this rule in the post?"""
+        if f"pat:{rule.id}" in hits or (rule.entities and labels.intersection(rule.entities)):
+            return True
+        return any(k in hits for k in self._keys_for(rule.terms))
+
     def _evidence(self, doc, hits, rule):
         """(token_start, token_end, char_start, char_end, value) for each piece of evidence."""
         out = []
@@ -286,6 +312,7 @@ class CategoryChecker:
         hits = self._collect(doc)
         if not hits and not doc.spans.get(ENTITY_KEY):
             return doc
+        labels = {e.label_ for e in doc.spans.get(ENTITY_KEY, [])}
         suppressed = bool(self._suppress_keys) and self._any_in_post(doc, hits, self.ruleset.suppress)
         findings = []
         doc_text = None
@@ -293,6 +320,8 @@ class CategoryChecker:
             if suppressed and rule.suppressible:
                 continue
             if rule.unless_post and self._any_in_post(doc, hits, rule.unless_post):
+                continue
+            if not self._may_fire(hits, labels, rule):
                 continue
             for tok_s, tok_e, ch_s, ch_e, value, attrs in self._evidence(doc, hits, rule):
                 ev = (tok_s, tok_e)
@@ -349,27 +378,46 @@ class CategoryChecker:
         }
 
 
-_ATTR_GETTERS = {
-    "NORM": lambda t: t.norm_, "LEMMA": lambda t: t.lemma_, "LOWER": lambda t: t.lower_,
-    "ORTH": lambda t: t.text, "TEXT": lambda t: t.text,
-}
+_STRING_ATTRS = {"NORM": spacy_attrs.NORM, "LEMMA": spacy_attrs.LEMMA, "LOWER": spacy_attrs.LOWER,
+                 "ORTH": spacy_attrs.ORTH, "TEXT": spacy_attrs.ORTH}
+_FLAG_ATTRS = {name: getattr(spacy_attrs, name) for name in (
+    "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
+    "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL")}
 _UNBOUNDED = 32  # the longest stretch a "*" or "+" may cover inside an anchored window
+_REGEX_CACHE: dict[tuple[str, int], bool] = {}
 
 
-def _anchor(pattern: list[dict]):
-    """(attribute, values) when the pattern's first token must have one of a few literal values."""
+def _regex_ok(pattern: "re.Pattern", h: int, strings) -> bool:
+    key = (pattern.pattern, h)
+    hit = _REGEX_CACHE.get(key)
+    if hit is None:
+        if len(_REGEX_CACHE) > 200_000:  # bounded: a long-running server stays flat
+            _REGEX_CACHE.clear()
+        hit = _REGEX_CACHE[key] = bool(pattern.search(strings[h])) if h in strings else False
+    return hit
+
+
+def _anchor(pattern: list[dict], strings):
+    """Necessary conditions on a pattern's first token, as (kind, attr id, argument) triples,
+    or None when the first token can be absent or has nothing cheap to test."""
     if not pattern:
         return None
     first = pattern[0]
     if first.get("OP") not in (None, "1", "{1}"):
         return None
-    for attr in ("NORM", "LEMMA", "LOWER", "ORTH", "TEXT"):
-        spec = first.get(attr)
-        if isinstance(spec, str):
-            return attr, {spec}
-        if isinstance(spec, dict) and set(spec) == {"IN"} and isinstance(spec["IN"], list):
-            return attr, {str(v) for v in spec["IN"]}
-    return None
+    conditions = []
+    for key, spec in first.items():
+        if key in _STRING_ATTRS:
+            attr = _STRING_ATTRS[key]
+            if isinstance(spec, str):
+                conditions.append(("in", attr, frozenset({strings.add(spec)})))
+            elif isinstance(spec, dict) and set(spec) == {"IN"} and isinstance(spec["IN"], list):
+                conditions.append(("in", attr, frozenset(strings.add(str(v)) for v in spec["IN"])))
+            elif isinstance(spec, dict) and set(spec) == {"REGEX"}:
+                conditions.append(("regex", attr, re.compile(spec["REGEX"])))
+        elif key in _FLAG_ATTRS and isinstance(spec, bool):
+            conditions.append(("flag", _FLAG_ATTRS[key], spec))
+    return tuple(conditions) or None
 
 
 def _max_len(pattern: list[dict]) -> int:

@@ -29,6 +29,8 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 # A number with a unit ("250jt", "2,5M", "10k", "3x") is a quantity, never leetspeak.
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)*[a-z]{0,6}$")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+# Four or more single letters separated by single spaces ("t o l o l"): worth a closer look.
+_SPACED = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){3,}(?!\S)")
 # Invisible characters and control codes (NUL, ESC, DEL, C1) never change what a word is.
 _ZERO_WIDTH = dict.fromkeys(
     [*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), *range(0, 9), 11, 12, *range(14, 32), *range(127, 160)],
@@ -119,7 +121,7 @@ class Normalizer:
         self.unmasker.set_vocabulary(vocabulary)
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.merge_spaced_letters and self.unmasker.words:
+        if self.merge_spaced_letters and self.unmasker.words and _SPACED.search(doc.text):
             self._merge_spaced_letters(doc)
         for token in doc:
             text = token.text.replace(" ", "") if " " in token.text else token.text

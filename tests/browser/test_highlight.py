@@ -132,15 +132,15 @@ def test_card_on_hover_and_actions(ext_page, server, risky_expected):
     assert "Abaikan" in body and "Matikan aturan ini" in body
     H.shot(page, "facebook-card", "#composer")
     # "Abaikan": this finding goes away, this once
-    page.locator("[data-saring=card] [data-action=ignore]").first.click()
+    page.locator("[data-saring=card] [data-action=ignore]:visible").first.click()
     H.wait_badge(page, count=n - 1)
     # the badge opens the card with every finding
     page.locator("[data-saring=badge] button").click()
     card.wait_for(state="visible", timeout=3000)
-    assert page.locator("[data-saring=card] .item").count() == n - 1
+    assert page.locator("[data-saring=card] .item:visible").count() == n - 1
     # "Matikan aturan ini": the rule is switched off in the settings
-    rule = page.locator("[data-saring=card] .item").first.get_attribute("data-rule")
-    page.locator("[data-saring=card] [data-action=disable-rule]").first.click()
+    rule = page.locator("[data-saring=card] .item:visible").first.get_attribute("data-rule")
+    page.locator("[data-saring=card] [data-action=disable-rule]:visible").first.click()
     H.wait_badge(page, count=n - 2)
     stored = H.service_worker(ext_page.context).evaluate(
         "() => new Promise(r => chrome.storage.local.get('settings', v => r(v.settings.disabledRules)))")

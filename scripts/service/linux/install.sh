@@ -4,7 +4,7 @@
 set -eu
 
 PROG=install.sh
-HERE=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
+HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 TEMPLATE="$HERE/saring.service"
 UNIT_NAME=saring.service
 
@@ -75,7 +75,7 @@ if [ -z "$EXEC" ]; then
     EXEC=$(command -v saring 2>/dev/null || true)
     [ -n "$EXEC" ] || EXEC=/opt/saring/bin/saring
 fi
-case "$EXEC" in /*) ;; *) EXEC=$(CDPATH= cd -- "$(dirname -- "$EXEC")" 2>/dev/null && pwd)/$(basename -- "$EXEC") || die "cannot resolve --exec $EXEC" ;; esac
+case "$EXEC" in /*) ;; *) EXEC=$(CDPATH='' cd -- "$(dirname -- "$EXEC")" 2>/dev/null && pwd)/$(basename -- "$EXEC") || die "cannot resolve --exec $EXEC" ;; esac
 case "$EXEC" in *" "*|*"%"*) die_usage "--exec path must not contain spaces or '%': $EXEC" ;; esac
 if [ "$DRY" -eq 0 ] && [ ! -x "$EXEC" ]; then
     die "$EXEC is not an executable file. Install Saring first (pip install --no-index --find-links BUNDLE saring) or give --exec."

@@ -4,7 +4,7 @@
 set -eu
 
 PROG=install.sh
-HERE=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
+HERE=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 LABEL=id.saring.server
 TEMPLATE="$HERE/$LABEL.plist"
 
