@@ -113,15 +113,20 @@ def cmd_check(args) -> int:
             print(f"saring check: kategori tidak dikenal: {', '.join(unknown)} (pilihan: {', '.join(CATEGORIES)})",
                   file=sys.stderr)
             return EXIT_USAGE
-    settings = None
-    if args.config:
-        from .config import ConfigError, load_settings
+    # The same layered configuration as the server: machine-wide, per-user, then --config.
+    from .config import load_layered
 
-        try:
-            settings = load_settings(args.config)
-        except ConfigError as exc:
-            print(f"saring check: {exc}", file=sys.stderr)
+    if args.config and not os.path.isfile(args.config):
+        print(f"saring check: berkas konfigurasi tidak ditemukan: {args.config}", file=sys.stderr)
+        return EXIT_USAGE
+    loaded = load_layered(args.config)
+    if not loaded.ok:
+        for err in loaded.errors:
+            print(f"saring check: {err}", file=sys.stderr)
+        if args.config:
             return EXIT_USAGE
+        print("saring check: konfigurasi bermasalah diabaikan; memakai aturan bawaan", file=sys.stderr)
+    settings = loaded.settings
     analyzer = Analyzer(settings.analyzer if settings else None)
     report = analyzer.check(text, categories=categories, locale=args.locale)
     if args.json:

@@ -391,7 +391,7 @@ def _regex_ok(pattern: "re.Pattern", h: int, strings) -> bool:
     key = (pattern.pattern, h)
     hit = _REGEX_CACHE.get(key)
     if hit is None:
-        if len(_REGEX_CACHE) > 200_000:  # bounded: a long-running server stays flat
+        if len(_REGEX_CACHE) > 20_000:  # bounded: a long-running server stays flat
             _REGEX_CACHE.clear()
         hit = _REGEX_CACHE[key] = bool(pattern.search(strings[h])) if h in strings else False
     return hit

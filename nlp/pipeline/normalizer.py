@@ -30,7 +30,7 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _QUANTITY = re.compile(r"^\d+(?:[.,]\d+)*[a-z]{0,6}$")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
 # Four or more single letters separated by single spaces ("t o l o l"): worth a closer look.
-_SPACED = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){3,}(?!\S)")
+_SPACED = re.compile(r"(?<!\S)[^\W\d_](?: [^\W\d_]){3,}(?![^\W_])")
 # Invisible characters and control codes (NUL, ESC, DEL, C1) never change what a word is.
 _ZERO_WIDTH = dict.fromkeys(
     [*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), *range(0, 9), 11, 12, *range(14, 32), *range(127, 160)],
@@ -57,7 +57,7 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # bounded: memory stays flat in a server that runs all day
 def normalize_word(text: str) -> str:
     """Matching form of one token's text (without the vocabulary-dependent unmasking)."""
     low = _strip_accents(text.translate(_ZERO_WIDTH)).lower()
@@ -89,7 +89,7 @@ class Unmasker:
             self.by_length.setdefault(len(w), []).append(w)
         self.resolve.cache_clear()
 
-    @lru_cache(maxsize=16384)
+    @lru_cache(maxsize=2048)
     def resolve(self, masked: str) -> str | None:
         n_masks = sum(masked.count(c) for c in "*•#_")
         if n_masks == 0 or n_masks * 2 > len(masked) + 1 or not any(c.isalpha() for c in masked):
