@@ -215,24 +215,19 @@ class CategoryChecker:
 
     def _anchor_positions(self, doc: Doc) -> list[int]:
         """Tokens where some anchored pattern's first token can match."""
-        columns = doc.user_data.setdefault("saring.columns", {})  # shared by every category
+        cache = doc.user_data.setdefault("saring.anchor_cache", {})  # shared by every category
         positions: set[int] = set()
         for conditions in self._anchors.values():
             candidates = None
-            for kind, attr, arg in conditions:
-                col = columns.get(attr)
-                if col is None:
-                    col = columns[attr] = doc.to_array(attr).tolist()
-                if kind == "in":
-                    ok = {i for i, h in enumerate(col) if h in arg}
-                elif kind == "flag":
-                    ok = {i for i, v in enumerate(col) if bool(v) == arg}
-                else:  # regex over the attribute's string, cached by hash
-                    ok = {i for i, h in enumerate(col) if _regex_ok(arg, h, doc.vocab.strings)}
+            for cond in conditions:
+                ok = cache.get(cond)
+                if ok is None:
+                    ok = cache[cond] = _condition_positions(doc, cache, cond)
                 candidates = ok if candidates is None else candidates & ok
                 if not candidates:
                     break
-            positions |= candidates or set()
+            if candidates:
+                positions |= candidates
         return sorted(positions)
 
     def _occurrences(self, hits, keys):
@@ -395,6 +390,28 @@ def _regex_ok(pattern: "re.Pattern", h: int, strings) -> bool:
             _REGEX_CACHE.clear()
         hit = _REGEX_CACHE[key] = bool(pattern.search(strings[h])) if h in strings else False
     return hit
+
+
+def _index(doc: Doc, cache: dict, attr: int) -> dict[int, list[int]]:
+    """attribute hash -> token positions, built once per doc and attribute."""
+    key = ("index", attr)
+    idx = cache.get(key)
+    if idx is None:
+        idx = cache[key] = {}
+        for i, h in enumerate(doc.to_array(attr).tolist()):
+            idx.setdefault(h, []).append(i)
+    return idx
+
+
+def _condition_positions(doc: Doc, cache: dict, cond) -> frozenset:
+    kind, attr, arg = cond
+    idx = _index(doc, cache, attr)
+    if kind == "in":
+        return frozenset(i for h in arg.intersection(idx) for i in idx[h])
+    if kind == "flag":
+        return frozenset(i for h, pos in idx.items() if bool(h) == arg for i in pos)
+    strings = doc.vocab.strings
+    return frozenset(i for h, pos in idx.items() if _regex_ok(arg, h, strings) for i in pos)
 
 
 def _anchor(pattern: list[dict], strings):
