@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from saring_testlib import ROOT
 
 ROLEX = "Baru beli Rolex 250jt 💎"
 

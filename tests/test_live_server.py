@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from conftest import start_server, stop_server
+from saring_testlib import start_server, stop_server
 
 EXT = "chrome-extension://ldjhkggihnbfhglcndojbckekmpmlmff"
 
@@ -72,7 +72,7 @@ def test_port_in_use_gives_clear_error(live_server, tmp_path):
     import subprocess
     import sys
 
-    from conftest import ROOT
+    from saring_testlib import ROOT
 
     r = subprocess.run([sys.executable, "-m", "server.cli", "serve", "--port", str(live_server.port)], cwd=ROOT,
                        capture_output=True, text=True, timeout=60)
@@ -80,7 +80,7 @@ def test_port_in_use_gives_clear_error(live_server, tmp_path):
 
 
 def test_config_file_sets_port_and_bad_config_is_refused(tmp_path):
-    from conftest import free_port
+    from saring_testlib import free_port
 
     port = free_port()
     cfg = tmp_path / "saring.toml"

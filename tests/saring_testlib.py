@@ -1,0 +1,81 @@
+"""Helpers shared by the test modules: the repository root and a real `saring serve` process.
+
+(A module of its own, not conftest.py: tests/ and tests/browser/ each have a conftest.py, so
+`from conftest import …` would be ambiguous.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """A `saring serve` subprocess on a free loopback port."""
+
+    def __init__(self, port: int, proc: subprocess.Popen, log_path: Path):
+        self.port, self.proc, self.log_path = port, proc, log_path
+        self.base = f"http://127.0.0.1:{port}"
+
+    def request(self, method: str, path: str, body=None, headers=None, raw: bytes | None = None, timeout=10):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        hdrs = {"Content-Type": "application/json"} if body is not None else {}
+        hdrs.update(headers or {})
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=hdrs)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return resp.status, dict(resp.headers), json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as err:
+            payload = err.read()
+            return err.code, dict(err.headers), json.loads(payload) if payload else None
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def start_server(tmp_path: Path, *extra_args: str, port: int | None = None, env=None) -> LiveServer:
+    port = port or free_port()
+    log_path = tmp_path / f"serve-{port}.log"
+    fh = open(log_path, "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--port", str(port), *extra_args],
+        cwd=ROOT, stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+    )
+    server = LiveServer(port, proc, log_path)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"saring serve exited early:\n{server.log()}")
+        try:
+            status, _, _ = server.request("GET", "/v1/health", timeout=1)
+            if status == 200:
+                return server
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"saring serve did not answer in 30 s:\n{server.log()}")
+
+
+def stop_server(server: LiveServer) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
