@@ -27,6 +27,9 @@ if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
   echo "== installing node and npm for the browser fixtures" >&2
   apt_install nodejs npm || { echo "node/npm are missing and could not be installed." >&2; exit 2; }
 fi
+if [ ! -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+  apt_install fonts-noto-color-emoji >/dev/null 2>&1 || true  # emoji in the screenshots; tests do not need it
+fi
 if ! command -v systemd-analyze >/dev/null; then
   apt_install systemd >/dev/null 2>&1 || true  # for verifying the user unit; the test says so if absent
 fi
