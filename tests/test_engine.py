@@ -90,7 +90,7 @@ def test_anchored_matching_finds_what_a_full_matcher_finds(analyzer):
     filler = ["dan", "yang", "nomor", "no", "1", "2", "3", "paslon", "coblos", "jl", ".", "rt", "/", "!", "#ayo02"]
     for cat in sets:
         checker = analyzer.nlp.get_pipe(cat) if cat in analyzer.categories else None
-        if checker is None or not (len(checker._anchored) or len(checker._matcher)):
+        if checker is None or not (checker._anchors or len(checker._matcher)):
             continue
         full = Matcher(analyzer.nlp.vocab)
         for r in checker.rules:

@@ -85,9 +85,10 @@ class CategoryChecker:
         self._norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self._lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._matcher = Matcher(nlp.vocab)  # patterns that can start anywhere: run over the whole doc
-        self._anchored = Matcher(nlp.vocab)  # patterns with a literal first token: run only where it occurs
-        self._anchors: dict[str, tuple] = {}  # distinct first-token conditions of anchored patterns
-        self._anchored_len = 1
+        # Patterns whose first token has a cheap necessary condition (a literal, a list, a regex, a
+        # flag) are grouped by that condition; each group's Matcher runs only on short windows
+        # that start where the condition holds.
+        self._anchors: dict[str, tuple] = {}  # key -> (conditions, Matcher, longest window)
         self._term_keys: dict[tuple, list[str]] = {}
         self._registered: set[str] = set()
         self._negators = {t.lower() for t in self.lexicons.get("negation", [])}
@@ -168,19 +169,23 @@ class CategoryChecker:
             if rule.patterns:
                 pats = [self._resolve_pattern(p) for p in rule.patterns]
                 anchored, free = [], []
+                by_anchor: dict[str, list] = {}
                 for pat in pats:
                     anchor = _anchor(pat, self._nlp.vocab.strings)
                     if anchor is None:
                         free.append(pat)
                     else:
-                        self._anchors[repr(anchor)] = anchor
-                        self._anchored_len = max(self._anchored_len, _max_len(pat))
-                        anchored.append(pat)
+                        key = repr(anchor)
+                        if key not in self._anchors:
+                            self._anchors[key] = (anchor, Matcher(self._nlp.vocab), 1)
+                        conds, matcher, longest = self._anchors[key]
+                        self._anchors[key] = (conds, matcher, max(longest, _max_len(pat)))
+                        by_anchor.setdefault(key, []).append(pat)
                 try:
                     if free:
                         self._matcher.add(f"pat:{rule.id}", free)
-                    if anchored:
-                        self._anchored.add(f"pat:{rule.id}", anchored)
+                    for key, group in by_anchor.items():
+                        self._anchors[key][1].add(f"pat:{rule.id}", group)
                 except Exception as exc:  # spaCy's own validation message is precise
                     raise ValueError(f"{self.ruleset.path} {rule.id}: invalid token pattern: {exc}") from None
 
@@ -200,35 +205,17 @@ class CategoryChecker:
         if len(self._matcher):
             for match_id, start, end in self._matcher(doc):
                 hits[vocab[match_id]].append((start, end))
-        if len(self._anchored):
-            # spaCy evaluates every pattern's predicates on every token; running the anchored
-            # patterns only on short windows that start at a possible first token is ~10x cheaper.
+        if self._anchors:
             n = len(doc)
-            for i in self._anchor_positions(doc):
-                window = doc[i:min(n, i + self._anchored_len)]
-                for match_id, start, end in self._anchored(window):
-                    if start == 0:
-                        hits[vocab[match_id]].append((i, i + end))
+            cache = doc.user_data.setdefault("saring.anchor_cache", {})  # shared by every category
+            for conditions, matcher, longest in self._anchors.values():
+                for i in _positions(doc, cache, conditions):
+                    for match_id, start, end in matcher(doc[i:min(n, i + longest)]):
+                        if start == 0:
+                            hits[vocab[match_id]].append((i, i + end))
         for key in hits:
             hits[key] = sorted(set(hits[key]))
         return hits
-
-    def _anchor_positions(self, doc: Doc) -> list[int]:
-        """Tokens where some anchored pattern's first token can match."""
-        cache = doc.user_data.setdefault("saring.anchor_cache", {})  # shared by every category
-        positions: set[int] = set()
-        for conditions in self._anchors.values():
-            candidates = None
-            for cond in conditions:
-                ok = cache.get(cond)
-                if ok is None:
-                    ok = cache[cond] = _condition_positions(doc, cache, cond)
-                candidates = ok if candidates is None else candidates & ok
-                if not candidates:
-                    break
-            if candidates:
-                positions |= candidates
-        return sorted(positions)
 
     def _occurrences(self, hits, keys):
         out = set()
@@ -379,17 +366,54 @@ _FLAG_ATTRS = {name: getattr(spacy_attrs, name) for name in (
     "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
     "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL")}
 _UNBOUNDED = 32  # the longest stretch a "*" or "+" may cover inside an anchored window
-_REGEX_CACHE: dict[tuple[str, int], bool] = {}
+# Every regex used as a first-token condition, per token attribute, gets a bit; a token
+# string's bitmask (which of them it matches) is computed once and cached, so a post costs one
+# lookup per distinct token instead of one regex per token per pattern.
+_REGEX_BITS: dict[int, dict[str, int]] = {}  # attr -> regex source -> bit
+_REGEX_LIST: dict[int, list["re.Pattern"]] = {}  # attr -> compiled regexes, in bit order
+_MASK_CACHE: dict[tuple[int, int], int] = {}  # (attr, string hash) -> bitmask
+_MASK_CACHE_MAX = 50_000  # bounded: a long-running server stays flat
 
 
-def _regex_ok(pattern: "re.Pattern", h: int, strings) -> bool:
-    key = (pattern.pattern, h)
-    hit = _REGEX_CACHE.get(key)
-    if hit is None:
-        if len(_REGEX_CACHE) > 20_000:  # bounded: a long-running server stays flat
-            _REGEX_CACHE.clear()
-        hit = _REGEX_CACHE[key] = bool(pattern.search(strings[h])) if h in strings else False
-    return hit
+def _regex_bit(attr: int, pattern: "re.Pattern") -> int:
+    bits = _REGEX_BITS.setdefault(attr, {})
+    if pattern.pattern not in bits:
+        bits[pattern.pattern] = 1 << len(bits)
+        _REGEX_LIST.setdefault(attr, []).append(pattern)
+        _MASK_CACHE.clear()  # masks computed before this regex existed are incomplete
+    return bits[pattern.pattern]
+
+
+def _mask(attr: int, h: int, strings) -> int:
+    key = (attr, h)
+    m = _MASK_CACHE.get(key)
+    if m is None:
+        if len(_MASK_CACHE) > _MASK_CACHE_MAX:
+            _MASK_CACHE.clear()
+        m = 0
+        if h in strings:
+            text = strings[h]
+            for bit, rx in enumerate(_REGEX_LIST.get(attr, ())):
+                if rx.search(text):
+                    m |= 1 << bit
+        _MASK_CACHE[key] = m
+    return m
+
+
+def _regex_positions(doc: Doc, cache: dict, attr: int) -> dict[int, set[int]]:
+    """bit -> positions of tokens whose attribute matches that regex, once per doc and attribute."""
+    key = ("regex", attr)
+    out = cache.get(key)
+    if out is None:
+        out = cache[key] = {}
+        strings = doc.vocab.strings
+        for h, positions in _index(doc, cache, attr).items():
+            m = _mask(attr, h, strings)
+            while m:
+                low = m & -m
+                out.setdefault(low, set()).update(positions)
+                m ^= low
+    return out
 
 
 def _index(doc: Doc, cache: dict, attr: int) -> dict[int, list[int]]:
@@ -403,6 +427,21 @@ def _index(doc: Doc, cache: dict, attr: int) -> dict[int, list[int]]:
     return idx
 
 
+def _positions(doc: Doc, cache: dict, conditions) -> frozenset:
+    """Tokens that meet every condition of one anchor (cached per doc: shared by categories)."""
+    ok = cache.get(conditions)
+    if ok is None:
+        for cond in conditions:
+            part = cache.get(cond)
+            if part is None:
+                part = cache[cond] = _condition_positions(doc, cache, cond)
+            ok = part if ok is None else ok & part
+            if not ok:
+                break
+        cache[conditions] = ok
+    return ok
+
+
 def _condition_positions(doc: Doc, cache: dict, cond) -> frozenset:
     kind, attr, arg = cond
     idx = _index(doc, cache, attr)
@@ -410,8 +449,7 @@ def _condition_positions(doc: Doc, cache: dict, cond) -> frozenset:
         return frozenset(i for h in arg.intersection(idx) for i in idx[h])
     if kind == "flag":
         return frozenset(i for h, pos in idx.items() if bool(h) == arg for i in pos)
-    strings = doc.vocab.strings
-    return frozenset(i for h, pos in idx.items() if _regex_ok(arg, h, strings) for i in pos)
+    return frozenset(_regex_positions(doc, cache, attr).get(arg, ()))
 
 
 def _anchor(pattern: list[dict], strings):
@@ -431,7 +469,7 @@ def _anchor(pattern: list[dict], strings):
             elif isinstance(spec, dict) and set(spec) == {"IN"} and isinstance(spec["IN"], list):
                 conditions.append(("in", attr, frozenset(strings.add(str(v)) for v in spec["IN"])))
             elif isinstance(spec, dict) and set(spec) == {"REGEX"}:
-                conditions.append(("regex", attr, re.compile(spec["REGEX"])))
+                conditions.append(("regex", attr, _regex_bit(attr, re.compile(spec["REGEX"]))))
         elif key in _FLAG_ATTRS and isinstance(spec, bool):
             conditions.append(("flag", _FLAG_ATTRS[key], spec))
     return tuple(conditions) or None

@@ -20,6 +20,8 @@ import unicodedata
 from functools import lru_cache
 from importlib.resources import files
 
+import numpy
+from spacy.attrs import LEMMA, NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -36,6 +38,9 @@ _ZERO_WIDTH = dict.fromkeys(
     [*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), *range(0, 9), 11, 12, *range(14, 32), *range(127, 160)],
     None,
 )
+
+
+_HASH_CACHE_MAX = 50_000
 
 
 def _load_slang() -> dict[str, str]:
@@ -116,22 +121,47 @@ class Normalizer:
         _set_extensions()
         self.merge_spaced_letters = merge_spaced_letters
         self.unmasker = Unmasker()
+        self._hash_cache: dict[int, tuple[str, str, int, int]] = {}  # orth hash -> forms and their hashes
 
     def set_vocabulary(self, vocabulary):
         self.unmasker.set_vocabulary(vocabulary)
+        self._hash_cache.clear()
+
+    def forms(self, text: str) -> tuple[str, str]:
+        """(matching form, root form) of one token's text."""
+        text = text.replace(" ", "") if " " in text else text
+        norm = normalize_word(text)
+        if norm and norm[0] not in "#@" and any(c in norm for c in "*•#_"):
+            resolved = self.unmasker.resolve(norm)
+            if resolved:
+                norm = resolved
+        return norm, (root(norm) if norm.isalpha() else norm)
 
     def __call__(self, doc: Doc) -> Doc:
         if self.merge_spaced_letters and self.unmasker.words and _SPACED.search(doc.text):
             self._merge_spaced_letters(doc)
-        for token in doc:
-            text = token.text.replace(" ", "") if " " in token.text else token.text
-            norm = normalize_word(text)
-            if any(c in norm for c in "*•#_") and norm[0] not in "#@":
-                resolved = self.unmasker.resolve(norm)
-                if resolved:
-                    norm = resolved
-            token.norm_ = norm
-            token.lemma_ = root(norm) if norm.isalpha() else norm
+        if not len(doc):
+            return doc
+        # Array in, array out: one dict lookup per token instead of a Python Token object and
+        # two property writes (this component runs on every pause in typing).
+        strings = doc.vocab.strings
+        cache = self._hash_cache
+        if len(cache) > _HASH_CACHE_MAX:  # bounded: memory stays flat
+            cache.clear()
+        out = []
+        for h in doc.to_array(ORTH).tolist():
+            entry = cache.get(h)
+            if entry is None:
+                norm, lemma = self.forms(strings[h])
+                entry = cache[h] = (norm, lemma, strings.add(norm), strings.add(lemma))
+            norm, lemma, nh, lh = entry
+            # Strings added in an earlier memory zone are gone after it: add them back.
+            if nh not in strings:
+                strings.add(norm)
+            if lh not in strings:
+                strings.add(lemma)
+            out.append((nh, lh))
+        doc.from_array([NORM, LEMMA], numpy.array(out, dtype="uint64"))
         return doc
 
     def _merge_spaced_letters(self, doc: Doc) -> None:

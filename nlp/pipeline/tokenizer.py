@@ -71,43 +71,67 @@ def _guard_unit_suffix(pattern: str) -> str:
 # quadratic in the chunk's length: 65,536 emoji typed without a space take minutes.  Chunks
 # longer than this are cut into pieces first (no real word is this long).
 MAX_CHUNK = 200
-_LONG_CHUNK = re.compile(r"\S{%d,}" % (MAX_CHUNK + 1))
+
+
+_SEGMENTS = re.compile(r"\S+|\s+")
+CHUNK_CACHE_SIZE = 20000
 
 
 class ChunkingTokenizer:
-    """Wraps the spaCy tokenizer so no whitespace-free chunk it sees exceeds ``MAX_CHUNK``."""
+    """Wraps the spaCy tokenizer with a chunk cache and a length guard.
+
+    spaCy caches the tokens of each whitespace-free chunk, but not inside a memory zone, and
+    Saring checks every post inside one: without our own cache every check re-runs the
+    prefix/suffix/infix regexes on every chunk (~4x the cost).  The cache maps a chunk to its
+    token texts; the Doc is then built from words and spaces with spaCy's whitespace rules
+    (one trailing space belongs to the token before it, any other whitespace is a token),
+    so the result is exactly what the inner tokenizer gives (tests/test_text_processing.py).
+    Chunks longer than ``MAX_CHUNK`` are cut first, keeping tokenization linear.
+    """
 
     def __init__(self, inner: Tokenizer):
         self.inner = inner
         self.vocab = inner.vocab
+        self._chunk_cache: dict[str, tuple[str, ...]] = {}
+
+    def _chunk_words(self, chunk: str) -> tuple[str, ...]:
+        words = self._chunk_cache.get(chunk)
+        if words is None:
+            if len(chunk) > MAX_CHUNK:
+                words = tuple(w for a in range(0, len(chunk), MAX_CHUNK)
+                              for w in self._chunk_words(chunk[a:a + MAX_CHUNK]))
+            else:
+                words = tuple(t.text for t in self.inner(chunk))
+            if len(self._chunk_cache) >= CHUNK_CACHE_SIZE:  # bounded: memory stays flat
+                self._chunk_cache.clear()
+            self._chunk_cache[chunk] = words
+        return words
 
     def __call__(self, text: str) -> Doc:
-        if not _LONG_CHUNK.search(text):
-            return self.inner(text)
         words: list[str] = []
         spaces: list[bool] = []
-        pos = 0
-        for m in _LONG_CHUNK.finditer(text):
-            cuts = list(range(m.start(), m.end(), MAX_CHUNK))
-            for a, b in zip([pos] + cuts[1:], cuts[1:] + [m.end()]):
-                self._extend(text[a:b], words, spaces)
-            pos = m.end()
-        self._extend(text[pos:], words, spaces)
+        for m in _SEGMENTS.finditer(text):
+            seg = m.group()
+            if not seg[0].isspace():
+                chunk_words = self._chunk_words(seg)
+                words.extend(chunk_words)
+                spaces.extend([False] * len(chunk_words))
+            elif words and seg[0] == " ":
+                spaces[-1] = True
+                if len(seg) > 1:
+                    words.append(seg[1:])
+                    spaces.append(False)
+            else:
+                words.append(seg)
+                spaces.append(False)
         return Doc(self.vocab, words=words, spaces=spaces)
-
-    def _extend(self, piece: str, words: list[str], spaces: list[bool]) -> None:
-        if not piece:
-            return
-        for tok in self.inner(piece):
-            words.append(tok.text)
-            spaces.append(bool(tok.whitespace_))
-
-    def __getattr__(self, name):  # everything else (cache, rules, serialisation) is the inner tokenizer's
-        return getattr(self.inner, name)
 
     def pipe(self, texts, batch_size=1000):
         for text in texts:
             yield self(text)
+
+    def __getattr__(self, name):  # everything else (rules, serialisation) is the inner tokenizer's
+        return getattr(self.inner, name)
 
 
 @registry.tokenizers("saring.tokenizer.v1")
