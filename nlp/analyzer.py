@@ -24,7 +24,7 @@ from .pipeline.engine import FINDINGS_KEY
 from .rules import CATEGORIES, SEVERITIES, load_all_rulesets
 
 LOCALES = ("id", "en")
-ZONE_CHECKS = 256  # checks per memory zone; memory is released when the zone closes
+ZONE_CHECKS = 128  # checks per memory zone; memory is released when the zone closes
 
 
 @dataclass

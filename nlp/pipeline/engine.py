@@ -372,7 +372,7 @@ _UNBOUNDED = 32  # the longest stretch a "*" or "+" may cover inside an anchored
 _REGEX_BITS: dict[int, dict[str, int]] = {}  # attr -> regex source -> bit
 _REGEX_LIST: dict[int, list["re.Pattern"]] = {}  # attr -> compiled regexes, in bit order
 _MASK_CACHE: dict[tuple[int, int], int] = {}  # (attr, string hash) -> bitmask
-_MASK_CACHE_MAX = 50_000  # bounded: a long-running server stays flat
+_MASK_CACHE_MAX = 8192  # bounded: a long-running server stays flat
 
 
 def _regex_bit(attr: int, pattern: "re.Pattern") -> int:

@@ -40,7 +40,7 @@ _ZERO_WIDTH = dict.fromkeys(
 )
 
 
-_HASH_CACHE_MAX = 50_000
+_HASH_CACHE_MAX = 4096  # orth hashes; a few hundred posts fill it, then memory stays flat
 
 
 def _load_slang() -> dict[str, str]:
@@ -62,7 +62,7 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=8192)  # bounded: memory stays flat in a server that runs all day
+@lru_cache(maxsize=4096)  # bounded: memory stays flat in a server that runs all day
 def normalize_word(text: str) -> str:
     """Matching form of one token's text (without the vocabulary-dependent unmasking)."""
     low = _strip_accents(text.translate(_ZERO_WIDTH)).lower()

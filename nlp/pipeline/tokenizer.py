@@ -74,7 +74,7 @@ MAX_CHUNK = 200
 
 
 _SEGMENTS = re.compile(r"\S+|\s+")
-CHUNK_CACHE_SIZE = 20000
+CHUNK_CACHE_SIZE = 4096
 
 
 class ChunkingTokenizer:
