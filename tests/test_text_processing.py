@@ -68,3 +68,29 @@ def test_long_unbroken_input_is_fast_and_text_preserved(analyzer):
     doc = analyzer.nlp.make_doc(text)
     assert doc.text == text
     assert time.perf_counter() - started < 5  # quadratic tokenization would take minutes
+
+
+def test_cached_tokenizer_equals_spacys_on_real_posts(analyzer):
+    """The chunk cache (spaCy does not cache inside memory zones) must not change tokenization."""
+    import json
+    from pathlib import Path
+
+    tok = analyzer.nlp.tokenizer
+    posts = [json.loads(line)["text"] for path in sorted(Path(__file__).parent.glob("data/*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(posts) > 500
+    for text in posts + [p.replace(" ", "  ") for p in posts[:100]] + [" " + p + "\n\t" for p in posts[:100]]:
+        for _ in range(2):  # first from the tokenizer, then from the cache
+            ours = [(t.text, t.whitespace_) for t in tok(text)]
+            assert ours == [(t.text, t.whitespace_) for t in tok.inner(text)], text
+
+
+def test_cached_tokenizer_preserves_any_text(analyzer):
+    import random
+
+    rng = random.Random(11)
+    pieces = ["a", "Rolex", " ", "  ", "\n", "\t", " \n ", "\u00a0", "\u3000", ".", "!", "#", "@", "-", "💎",
+              "👨‍👩‍👧", "2,5", "jt", "anak-anak", "https://x.co/a", ":)", "\x00", "\r\n", "x" * 230]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert analyzer.nlp.tokenizer(text).text == text

@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 
 from ..rules import SEVERITY_RANK, RuleSet, load_common, load_ruleset
 from .entities import ENTITY_KEY
+from .normalizer import evict_oldest_half
 
 FINDINGS_KEY = "saring"
 NEGATION_LOOKBACK = 2
@@ -389,7 +390,7 @@ def _mask(attr: int, h: int, strings) -> int:
     m = _MASK_CACHE.get(key)
     if m is None:
         if len(_MASK_CACHE) > _MASK_CACHE_MAX:
-            _MASK_CACHE.clear()
+            evict_oldest_half(_MASK_CACHE)
         m = 0
         if h in strings:
             text = strings[h]

@@ -15,6 +15,7 @@ Emoji, hashtags, mentions and URLs stay whole tokens.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -40,7 +41,13 @@ _ZERO_WIDTH = dict.fromkeys(
 )
 
 
-_HASH_CACHE_MAX = 4096  # orth hashes; a few hundred posts fill it, then memory stays flat
+def evict_oldest_half(cache: dict) -> None:
+    """Drop the older half of a dict used as a cache (dicts keep insertion order)."""
+    for key in list(itertools.islice(cache, len(cache) // 2)):
+        del cache[key]
+
+
+_HASH_CACHE_MAX = 6144  # orth hashes; a few hundred posts fill it, then memory stays flat
 
 
 def _load_slang() -> dict[str, str]:
@@ -62,7 +69,7 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@lru_cache(maxsize=4096)  # bounded: memory stays flat in a server that runs all day
+@lru_cache(maxsize=6144)  # bounded: memory stays flat in a server that runs all day
 def normalize_word(text: str) -> str:
     """Matching form of one token's text (without the vocabulary-dependent unmasking)."""
     low = _strip_accents(text.translate(_ZERO_WIDTH)).lower()
@@ -146,8 +153,8 @@ class Normalizer:
         # two property writes (this component runs on every pause in typing).
         strings = doc.vocab.strings
         cache = self._hash_cache
-        if len(cache) > _HASH_CACHE_MAX:  # bounded: memory stays flat
-            cache.clear()
+        if len(cache) > _HASH_CACHE_MAX:  # bounded: memory stays flat; keep the recent half
+            evict_oldest_half(cache)
         out = []
         for h in doc.to_array(ORTH).tolist():
             entry = cache.get(h)

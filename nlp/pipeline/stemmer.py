@@ -68,7 +68,7 @@ def _colloquial_candidates(word: str):
     return cands
 
 
-@lru_cache(maxsize=4096)  # a person's working vocabulary; bounded so memory stays flat
+@lru_cache(maxsize=8192)  # a person's working vocabulary; bounded so memory stays flat
 def root(word: str) -> str:
     """Root form of one lower-cased word; the word itself when no root is found."""
     if len(word) < 4 or len(word) > 30 or not word.isalpha():

@@ -21,6 +21,7 @@ import re
 from spacy.lang.id import Indonesian
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
+from .normalizer import evict_oldest_half
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 # Hyphenated prefixes written apart in chat Indonesian: di-forward, nge-gym, ke-2nya …
@@ -74,7 +75,11 @@ MAX_CHUNK = 200
 
 
 _SEGMENTS = re.compile(r"\S+|\s+")
-CHUNK_CACHE_SIZE = 4096
+CHUNK_CACHE_SIZE = 6144
+
+
+def _as_tuple(words):
+    return (words,) if isinstance(words, str) else words
 
 
 class ChunkingTokenizer:
@@ -92,18 +97,20 @@ class ChunkingTokenizer:
     def __init__(self, inner: Tokenizer):
         self.inner = inner
         self.vocab = inner.vocab
-        self._chunk_cache: dict[str, tuple[str, ...]] = {}
+        # chunk -> its token texts; a chunk that is one token maps to itself (no tuple to keep)
+        self._chunk_cache: dict[str, str | tuple[str, ...]] = {}
 
-    def _chunk_words(self, chunk: str) -> tuple[str, ...]:
+    def _chunk_words(self, chunk: str) -> str | tuple[str, ...]:
         words = self._chunk_cache.get(chunk)
         if words is None:
             if len(chunk) > MAX_CHUNK:
                 words = tuple(w for a in range(0, len(chunk), MAX_CHUNK)
-                              for w in self._chunk_words(chunk[a:a + MAX_CHUNK]))
+                              for w in _as_tuple(self._chunk_words(chunk[a:a + MAX_CHUNK])))
             else:
-                words = tuple(t.text for t in self.inner(chunk))
+                doc = self.inner(chunk)
+                words = chunk if len(doc) == 1 else tuple(t.text for t in doc)
             if len(self._chunk_cache) >= CHUNK_CACHE_SIZE:  # bounded: memory stays flat
-                self._chunk_cache.clear()
+                evict_oldest_half(self._chunk_cache)
             self._chunk_cache[chunk] = words
         return words
 
@@ -114,8 +121,12 @@ class ChunkingTokenizer:
             seg = m.group()
             if not seg[0].isspace():
                 chunk_words = self._chunk_words(seg)
-                words.extend(chunk_words)
-                spaces.extend([False] * len(chunk_words))
+                if chunk_words is seg or isinstance(chunk_words, str):
+                    words.append(seg)
+                    spaces.append(False)
+                else:
+                    words.extend(chunk_words)
+                    spaces.extend([False] * len(chunk_words))
             elif words and seg[0] == " ":
                 spaces[-1] = True
                 if len(seg) > 1:
