@@ -85,32 +85,12 @@ def test_rule_can_be_switched_off():
 
 
 # ---------------------------------------------------------------- offsets and messages
-def test_offsets_point_at_the_evidence(analyzer, own_rows):
-    for row in own_rows:
-        for f in _mine(analyzer.check(row["text"])):
-            assert row["text"][f.start:f.end] == f.text
-            assert f.text.strip()
 
 
 def test_offsets_after_emoji(analyzer):
     text = "🤫🤫👀 " + "Bocoran soal SKD CPNS sesi 2 besok, yg mau japri ya"
     for f in _mine(analyzer.check(text)):
         assert text[f.start:f.end] == f.text
-
-
-INDONESIAN_WORDS = ("yang", "dan", "jangan", "tidak", "wajib", "asn", "informasi", "unggah", "ini", "rahasia")
-
-
-def test_messages_are_indonesian_with_suggestion_and_basis(analyzer, own_rows):
-    seen = set()
-    for row in own_rows:
-        for f in _mine(analyzer.check(row["text"])):
-            seen.add(f.rule_id)
-            for field in (f.message, f.suggestion, f.basis):
-                assert field and field.strip()
-            assert any(w in f.message.lower().split() or w in f.message.lower() for w in INDONESIAN_WORDS)
-            assert "{" not in f.message and "{" not in f.suggestion
-    assert len(seen) >= 5
 
 
 def test_english_locale(analyzer):

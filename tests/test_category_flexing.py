@@ -159,12 +159,6 @@ def test_kinerja_post_gets_no_flexing_finding_at_all(analyzer):
 
 
 # ---------------------------------------------------------------- offsets and texts
-def test_offsets_point_at_the_evidence(analyzer, own_rows):
-    for row in own_rows:
-        text = row["text"]
-        for f in _mine(analyzer.check(text)):
-            assert text[f.start:f.end] == f.text, (row["id"], f.rule_id)
-            assert f.text.strip()
 
 
 def test_offsets_after_emoji_in_utf16(analyzer):
@@ -188,19 +182,6 @@ def test_every_rule_has_indonesian_message_suggestion_basis_and_english(analyzer
         assert {"message", "suggestion", "basis"} <= set(r.en), r.id
         assert "UNVERIFIED" not in r.basis
         assert len(r.examples.get("bad", [])) >= 2 and len(r.examples.get("good", [])) >= 2, r.id
-
-
-def test_findings_carry_polite_indonesian_texts(analyzer, own_rows):
-    seen = set()
-    for row in own_rows:
-        if CAT not in row["labels"]:
-            continue
-        for f in _mine(analyzer.check(row["text"])):
-            seen.add(f.rule_id)
-            assert f.message and f.suggestion and f.basis
-            assert "{" not in f.message and "{" not in f.suggestion  # placeholders filled
-            assert set(f.message.lower().split()) & INDONESIAN
-    assert len(seen) >= 15  # the positives exercise most rules, not one catch-all
 
 
 def test_basis_cites_only_verified_norms(analyzer):
