@@ -19,9 +19,6 @@ def _mine(report):
     return [f for f in report.findings if f.category == CAT]
 
 
-# ---------------------------------------------------------------- targets
-
-
 # ---------------------------------------------------------------- behaviour
 @pytest.mark.parametrize("text, rule", [
     ("Bocoran soal SKD CPNS sesi 2 besok, yg mau japri ya 😉", "confidential_info.exam_material"),

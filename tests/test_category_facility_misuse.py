@@ -19,9 +19,6 @@ def _mine(report):
     return [f for f in report.findings if f.category == CAT]
 
 
-# ---------------------------------------------------------------- targets
-
-
 # ---------------------------------------------------------------- behaviour
 @pytest.mark.parametrize("text, rule, severity", [
     ("Mudik ke Wonosobo naik mobdin, alhamdulillah lancar 🚗", "facility_misuse.vehicle_private", "high"),

@@ -40,9 +40,6 @@ def _flag(analyzer, text):
     return analyzer.check(text).flagged(CAT)
 
 
-# ---------------------------------------------------------------- targets
-
-
 # ---------------------------------------------------------------- the README example
 def test_readme_example_rolex_and_amount_are_high(analyzer):
     text = "Baru beli Rolex 250jt 💎"

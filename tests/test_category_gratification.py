@@ -19,9 +19,6 @@ def _mine(report):
     return [f for f in report.findings if f.category == CAT]
 
 
-# ---------------------------------------------------------------- targets
-
-
 # ---------------------------------------------------------------- behaviour
 @pytest.mark.parametrize("text, rule, severity", [
     ("Parsel Natal dari rekanan proyek udah nyampe rumah 🎁 makasih bapak2 kontraktor", "gratification.gift_from_job_party", "high"),

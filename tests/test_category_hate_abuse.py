@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from nlp import Analyzer
 
 CAT = "hate_abuse"
 
 
 @pytest.fixture(scope="module")
-def az():
-    return Analyzer()
+def az(analyzer):
+    return analyzer  # the session's analyzer: building another costs a second of start-up
 
 
 def flagged(report, cat=CAT):
@@ -27,9 +26,6 @@ def flagged(report, cat=CAT):
 def max_sev(report, cat=CAT):
     order = {"info": 1, "warning": 2, "high": 3}
     return max((order[f.severity] for f in report.findings if f.category == cat), default=0)
-
-
-# ------------------------------------------------------------------ corpus targets
 
 
 # ------------------------------------------------------------------ disguised spellings

@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import pytest
 
-from nlp import Analyzer
 
 CAT = "misinformation"
 RANK = {"info": 1, "warning": 2, "high": 3}
 
 
 @pytest.fixture(scope="module")
-def az():
-    return Analyzer()
+def az(analyzer):
+    return analyzer  # the session's analyzer: building another costs a second of start-up
 
 
 def max_sev(report, cat=CAT):
     return max((RANK[f.severity] for f in report.findings if f.category == cat), default=0)
-
-
-# ------------------------------------------------------------------ corpus targets
 
 
 # ------------------------------------------------------------------ hoax signals

@@ -20,9 +20,6 @@ def _mine(report):
     return [f for f in report.findings if f.category == CAT]
 
 
-# ---------------------------------------------------------------- targets
-
-
 # ---------------------------------------------------------------- what the user sees
 @pytest.mark.parametrize("text,evidence,label", [
     ("Pemohon yg ngamuk tadi NIK-nya 7371064503920002, biar kapok 😤", "7371064503920002", "NIK"),

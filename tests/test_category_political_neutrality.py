@@ -32,9 +32,6 @@ def _mine(report, min_sev=("warning", "high")):
     return [f for f in report.findings if f.category == CAT and f.severity in min_sev]
 
 
-# ---------------------------------------------------------------- targets
-
-
 # ---------------------------------------------------------------- what the user sees
 @pytest.mark.parametrize("text,rule", [
     ("Yuk bapak ibu, tgl 27 coblos nomor 2 ya 🙏", "vote_for_number"),
