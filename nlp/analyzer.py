@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import spacy
+import spacy.attrs
 
 from . import pipeline  # noqa: F401  (registers the factories)
 from .findings import Finding, Report
@@ -59,6 +60,24 @@ class AnalyzerConfig:
                 raise ValueError(f"severity for '{rule_id}' must be one of info, warning, high, off")
 
 
+# Lexical attributes Saring itself reads: spellings, the normalised form and the language.
+_BASE_ATTRIBUTES = {"ORTH", "LOWER", "NORM", "LANG"}
+
+
+def _keep_needed_lexical_attributes(nlp) -> None:
+    """Compute only the lexical attributes the rules can test.
+
+    spaCy computes ~20 attributes for every new word (its shape, prefix, suffix, stop-word
+    flag, currency flag …), ~16 µs a word.  Inside a memory zone every word new to the zone is
+    such a word, so this is paid on every check.  Saring's rules read a handful of them
+    (``LIKE_NUM``, ``IS_PUNCT`` … in token patterns): the others are not computed.
+    """
+    names = _BASE_ATTRIBUTES | nlp.get_pipe("saring_matcher").token_attributes
+    keep = {spacy.attrs.IDS[n] for n in names if n in spacy.attrs.IDS}
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {attr: fn for attr, fn in getters.items() if attr in keep}
+
+
 class Analyzer:
     def __init__(self, config: AnalyzerConfig | Mapping | None = None):
         self.config = AnalyzerConfig.from_mapping(config)
@@ -68,6 +87,7 @@ class Analyzer:
         nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "saring.tokenizer.v1"}}})
         nlp.add_pipe("saring_normalizer")
         nlp.add_pipe("saring_entities")
+        nlp.add_pipe("saring_matcher")  # before the categories: they register their terms with it
         vocabulary: set[str] = set()
         for cat in self.categories:
             overrides = {k: v for k, v in self.config.severity.items() if k.startswith(cat + ".")}
@@ -76,6 +96,7 @@ class Analyzer:
             })
             vocabulary |= comp.vocabulary()
         nlp.get_pipe("saring_normalizer").set_vocabulary(vocabulary)
+        _keep_needed_lexical_attributes(nlp)
         self.nlp = nlp
         known_rules = {r.id for rs in self.rulesets.values() for r in rs.rules}
         self.unknown_rule_ids = sorted(set(self.config.severity) - known_rules)

@@ -83,28 +83,41 @@ def test_overlapping_findings_keep_the_most_severe(analyzer):
 
 
 def test_anchored_matching_finds_what_a_full_matcher_finds(analyzer):
-    """The anchored fast path must give exactly the full Matcher's matches for every shipped rule."""
+    """The shared matcher's anchored fast path must give exactly the full Matcher's matches for
+    every shipped rule."""
     rng = random.Random(3)
     sets = load_all_rulesets()
     vocab_words = sorted({w for rs in sets.values() for lex in rs.lexicons.values() for w in lex})[:400]
-    filler = ["dan", "yang", "nomor", "no", "1", "2", "3", "paslon", "coblos", "jl", ".", "rt", "/", "!", "#ayo02"]
-    for cat in sets:
-        checker = analyzer.nlp.get_pipe(cat) if cat in analyzer.categories else None
-        if checker is None or not (checker._anchors or len(checker._matcher)):
-            continue
-        full = Matcher(analyzer.nlp.vocab)
+    filler = ["dan", "yang", "nomor", "no", "1", "2", "3", "paslon", "coblos", "jl", ".", "rt", "/", "!", "#ayo02",
+              "HOAKS", "RAHASIA", "https://bit.ly/bansos", "Kartu", "ASN"]
+    shared = analyzer.nlp.get_pipe("saring_matcher")
+    full = Matcher(analyzer.nlp.vocab)
+    for cat in analyzer.categories:
+        checker = analyzer.nlp.get_pipe(cat)
         for r in checker.rules:
             if r.patterns:
                 full.add(f"pat:{r.id}", [checker._resolve_pattern(p) for p in r.patterns])
-        for _ in range(40):
-            words = [rng.choice(vocab_words + filler * 3) for _ in range(rng.randint(5, 40))]
-            doc = analyzer.nlp.make_doc(" ".join(words))
-            doc = analyzer.nlp.get_pipe("saring_normalizer")(doc)
-            strings = analyzer.nlp.vocab.strings
-            expected = sorted((strings[m], s, e) for m, s, e in full(doc))
-            hits = checker._collect(doc)
-            got = sorted((k, s, e) for k, spans in hits.items() if k.startswith("pat:") for s, e in spans)
-            assert got == expected, (cat, " ".join(words))
+    assert len(full) >= 40  # rules with token patterns, from every category
+    strings = analyzer.nlp.vocab.strings
+    for _ in range(300):
+        words = [rng.choice(vocab_words + filler * 3) for _ in range(rng.randint(5, 40))]
+        doc = analyzer.nlp.make_doc(" ".join(words))
+        doc = analyzer.nlp.get_pipe("saring_normalizer")(doc)
+        expected = sorted((strings[m], s, e) for m, s, e in full(doc))
+        got = sorted((k, s, e) for k, spans in shared.hits(doc).items() if k.startswith("pat:") for s, e in spans)
+        assert got == expected, " ".join(words)
+
+
+def test_categories_share_one_matching_pass(analyzer):
+    """Each post is matched once for all categories; a phrase list used by several categories
+    (negation words, news framing) is registered once."""
+    shared = analyzer.nlp.get_pipe("saring_matcher")
+    assert all(analyzer.nlp.get_pipe(c).matcher is shared for c in analyzer.categories)
+    negation_keys = {analyzer.nlp.get_pipe(c)._keys_for(["@negation"])[0] for c in analyzer.categories}
+    assert len(negation_keys) == 1
+    doc = analyzer.nlp("Alhamdulillah, baru beli Rolex 250jt")
+    assert doc.user_data  # hits are cached with the post, read by every category
+    assert shared.hits(doc) is shared.hits(doc)
 
 
 @pytest.mark.parametrize("bad,msg", [

@@ -17,19 +17,13 @@ contract's shape, offsets in code points into the original text).
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-
-import re
-
-from spacy import attrs as spacy_attrs
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from ..doctext import doc_text
 from ..rules import SEVERITY_RANK, RuleSet, load_common, load_ruleset
 from .entities import ENTITY_KEY
-from .normalizer import evict_oldest_half
+from .matching import SharedMatcher, shared_matcher
 
 FINDINGS_KEY = "saring"
 NEGATION_LOOKBACK = 2
@@ -45,7 +39,7 @@ def _set_extensions():
     default_config={"category": None, "extra_lexicons": {}, "severity_overrides": {}},
 )
 def create_category(nlp: Language, name: str, category: str, extra_lexicons: dict, severity_overrides: dict):
-    return CategoryChecker(nlp, category or name, extra_lexicons, severity_overrides)
+    return CategoryChecker(nlp, category or name, extra_lexicons, severity_overrides, matcher=shared_matcher(nlp))
 
 
 def format_rupiah(value: float | None) -> str:
@@ -66,7 +60,8 @@ class _Blank(dict):
 
 class CategoryChecker:
     def __init__(self, nlp: Language, category: str, extra_lexicons: dict | None = None,
-                 severity_overrides: dict | None = None, ruleset: RuleSet | None = None):
+                 severity_overrides: dict | None = None, ruleset: RuleSet | None = None,
+                 matcher: SharedMatcher | None = None):
         _set_extensions()
         self.category = category
         self.ruleset = ruleset or load_ruleset(category)
@@ -83,16 +78,12 @@ class CategoryChecker:
             rule.severity = sev
             self.rules.append(rule)
         self._nlp = nlp
-        self._norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        self._lemma_matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self._matcher = Matcher(nlp.vocab)  # patterns that can start anywhere: run over the whole doc
-        # Patterns whose first token has a cheap necessary condition (a literal, a list, a regex, a
-        # flag) are grouped by that condition; each group's Matcher runs only on short windows
-        # that start where the condition holds.
-        self._anchors: dict[str, tuple] = {}  # key -> (conditions, Matcher, longest window)
+        # Phrases and patterns are matched by the pipeline's shared ``saring_matcher`` (once per
+        # post for every category); a checker built on its own gets a private one.
+        self.matcher = matcher if matcher is not None else SharedMatcher(nlp)
         self._term_keys: dict[tuple, list[str]] = {}
-        self._registered: set[str] = set()
         self._negators = {t.lower() for t in self.lexicons.get("negation", [])}
+        self._negator_hashes = frozenset(nlp.vocab.strings.add(t) for t in self._negators)
         self._build()
 
     # ---------------------------------------------------------------- building
@@ -106,25 +97,6 @@ class CategoryChecker:
                     words.add(e)
         return words
 
-    def _pattern_doc(self, text: str) -> Doc:
-        doc = self._nlp.make_doc(text)
-        return self._nlp.get_pipe("saring_normalizer")(doc)
-
-    def _register_phrases(self, key: str, entries: list[str]):
-        if key in self._registered:
-            return
-        self._registered.add(key)
-        exact, loose = [], []
-        for e in entries:
-            if e.startswith("="):
-                exact.append(self._pattern_doc(e[1:]))
-            else:
-                loose.append(self._pattern_doc(e))
-        if exact or loose:
-            self._norm_matcher.add(key, exact + loose)
-        if loose:
-            self._lemma_matcher.add(key, loose)
-
     def _keys_for(self, terms: list[str]) -> list[str]:
         """Matcher keys for a term list: one per lexicon, one for its inline phrases."""
         cache_key = tuple(terms)
@@ -133,15 +105,12 @@ class CategoryChecker:
         keys, inline = [], []
         for t in terms:
             if t.startswith("@"):
-                key = f"lex:{t[1:]}"
-                self._register_phrases(key, self.lexicons.get(t[1:], []))
-                keys.append(key)
+                keys.append(self.matcher.phrase_key(f"lex:{t[1:]}", self.lexicons.get(t[1:], [])))
             else:
                 inline.append(t)
         if inline:
-            key = "inline:" + "|".join(sorted(inline))
-            self._register_phrases(key, inline)
-            keys.append(key)
+            inline.sort()
+            keys.append(self.matcher.phrase_key("inline:" + "|".join(inline), inline))
         self._term_keys[cache_key] = keys
         return keys
 
@@ -168,55 +137,22 @@ class CategoryChecker:
                 for g in e.near:
                     self._keys_for(g.terms)
             if rule.patterns:
-                pats = [self._resolve_pattern(p) for p in rule.patterns]
-                anchored, free = [], []
-                by_anchor: dict[str, list] = {}
-                for pat in pats:
-                    anchor = _anchor(pat, self._nlp.vocab.strings)
-                    if anchor is None:
-                        free.append(pat)
-                    else:
-                        key = repr(anchor)
-                        if key not in self._anchors:
-                            self._anchors[key] = (anchor, Matcher(self._nlp.vocab), 1)
-                        conds, matcher, longest = self._anchors[key]
-                        self._anchors[key] = (conds, matcher, max(longest, _max_len(pat)))
-                        by_anchor.setdefault(key, []).append(pat)
                 try:
-                    if free:
-                        self._matcher.add(f"pat:{rule.id}", free)
-                    for key, group in by_anchor.items():
-                        self._anchors[key][1].add(f"pat:{rule.id}", group)
+                    self.matcher.add_patterns(f"pat:{rule.id}", [self._resolve_pattern(p) for p in rule.patterns])
                 except Exception as exc:  # spaCy's own validation message is precise
                     raise ValueError(f"{self.ruleset.path} {rule.id}: invalid token pattern: {exc}") from None
+        # per rule: where its evidence can come from, for a cheap "can it fire at all?" test
+        self._evidence_keys = {rule.id: (f"pat:{rule.id}", frozenset(rule.entities or ()), self._keys_for(rule.terms))
+                               for rule in self.rules}
 
     # ---------------------------------------------------------------- matching
     def _negated(self, doc: Doc, start: int) -> bool:
-        for i in range(max(0, start - NEGATION_LOOKBACK), start):
-            if doc[i].norm_ in self._negators:
-                return True
-        return False
+        norms = self.matcher.norms(doc)
+        return any(norms[i] in self._negator_hashes for i in range(max(0, start - NEGATION_LOOKBACK), start))
 
-    def _collect(self, doc: Doc):
-        hits: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        vocab = doc.vocab.strings
-        for matcher in (self._norm_matcher, self._lemma_matcher):
-            for match_id, start, end in matcher(doc):
-                hits[vocab[match_id]].append((start, end))
-        if len(self._matcher):
-            for match_id, start, end in self._matcher(doc):
-                hits[vocab[match_id]].append((start, end))
-        if self._anchors:
-            n = len(doc)
-            cache = doc.user_data.setdefault("saring.anchor_cache", {})  # shared by every category
-            for conditions, matcher, longest in self._anchors.values():
-                for i in _positions(doc, cache, conditions):
-                    for match_id, start, end in matcher(doc[i:min(n, i + longest)]):
-                        if start == 0:
-                            hits[vocab[match_id]].append((i, i + end))
-        for key in hits:
-            hits[key] = sorted(set(hits[key]))
-        return hits
+    def _collect(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        """Every phrase and pattern match in the post (shared by all categories; read only)."""
+        return self.matcher.hits(doc)
 
     def _occurrences(self, hits, keys):
         out = set()
@@ -258,9 +194,8 @@ class CategoryChecker:
 
     def _may_fire(self, hits, labels, rule) -> bool:
         """Cheap test: is there any evidence at all for this rule in the post?"""
-        if f"pat:{rule.id}" in hits or (rule.entities and labels.intersection(rule.entities)):
-            return True
-        return any(k in hits for k in self._keys_for(rule.terms))
+        pattern_key, entities, term_keys = self._evidence_keys[rule.id]
+        return pattern_key in hits or not labels.isdisjoint(entities) or any(k in hits for k in term_keys)
 
     def _evidence(self, doc, hits, rule):
         """(token_start, token_end, char_start, char_end, value) for each piece of evidence."""
@@ -293,18 +228,19 @@ class CategoryChecker:
         if not self.rules:
             return doc
         hits = self._collect(doc)
-        if not hits and not doc.spans.get(ENTITY_KEY):
+        entities = doc.spans.get(ENTITY_KEY, [])
+        if not hits and not entities:
             return doc
-        labels = {e.label_ for e in doc.spans.get(ENTITY_KEY, [])}
+        labels = {e.label_ for e in entities} if entities else set()
+        candidates = [rule for rule in self.rules if self._may_fire(hits, labels, rule)]
+        if not candidates:
+            return doc
         suppressed = bool(self._suppress_keys) and self._any_in_post(doc, hits, self.ruleset.suppress)
         findings = []
-        doc_text = None
-        for rule in self.rules:
+        for rule in candidates:
             if suppressed and rule.suppressible:
                 continue
             if rule.unless_post and self._any_in_post(doc, hits, rule.unless_post):
-                continue
-            if not self._may_fire(hits, labels, rule):
                 continue
             for tok_s, tok_e, ch_s, ch_e, value, attrs in self._evidence(doc, hits, rule):
                 ev = (tok_s, tok_e)
@@ -323,9 +259,7 @@ class CategoryChecker:
                     if all(self._group_ok(doc, hits, g, ev, rule.window) for g in esc.near):
                         severity = esc.severity
                         break
-                if doc_text is None:
-                    doc_text = doc.text  # built once per post: Doc.text joins every token
-                findings.append(self._finding(doc, rule, severity, ch_s, ch_e, value, attrs, doc_text))
+                findings.append(self._finding(doc, rule, severity, ch_s, ch_e, value, attrs))
         if findings:
             group = list(doc.spans.get(FINDINGS_KEY, []))
             for f in _resolve_overlaps(findings):
@@ -337,8 +271,8 @@ class CategoryChecker:
             doc.spans[FINDINGS_KEY] = group
         return doc
 
-    def _finding(self, doc, rule, severity, start, end, value, attrs, text=None):
-        text = doc.text if text is None else text
+    def _finding(self, doc, rule, severity, start, end, value, attrs):
+        text = doc_text(doc)
         # Tokens can carry control or invisible characters at their edges ("Rolex\x00"):
         # underline the visible word only.
         while end > start and (not text[end - 1].isprintable() or text[end - 1].isspace()):
@@ -359,138 +293,6 @@ class CategoryChecker:
             "message": texts["id"]["message"], "suggestion": texts["id"]["suggestion"],
             "basis": texts["id"]["basis"], "_en": texts["en"],
         }
-
-
-_STRING_ATTRS = {"NORM": spacy_attrs.NORM, "LEMMA": spacy_attrs.LEMMA, "LOWER": spacy_attrs.LOWER,
-                 "ORTH": spacy_attrs.ORTH, "TEXT": spacy_attrs.ORTH}
-_FLAG_ATTRS = {name: getattr(spacy_attrs, name) for name in (
-    "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
-    "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL")}
-_UNBOUNDED = 32  # the longest stretch a "*" or "+" may cover inside an anchored window
-# Every regex used as a first-token condition, per token attribute, gets a bit; a token
-# string's bitmask (which of them it matches) is computed once and cached, so a post costs one
-# lookup per distinct token instead of one regex per token per pattern.
-_REGEX_BITS: dict[int, dict[str, int]] = {}  # attr -> regex source -> bit
-_REGEX_LIST: dict[int, list["re.Pattern"]] = {}  # attr -> compiled regexes, in bit order
-_MASK_CACHE: dict[tuple[int, int], int] = {}  # (attr, string hash) -> bitmask
-_MASK_CACHE_MAX = 8192  # bounded: a long-running server stays flat
-
-
-def _regex_bit(attr: int, pattern: "re.Pattern") -> int:
-    bits = _REGEX_BITS.setdefault(attr, {})
-    if pattern.pattern not in bits:
-        bits[pattern.pattern] = 1 << len(bits)
-        _REGEX_LIST.setdefault(attr, []).append(pattern)
-        _MASK_CACHE.clear()  # masks computed before this regex existed are incomplete
-    return bits[pattern.pattern]
-
-
-def _mask(attr: int, h: int, strings) -> int:
-    key = (attr, h)
-    m = _MASK_CACHE.get(key)
-    if m is None:
-        if len(_MASK_CACHE) > _MASK_CACHE_MAX:
-            evict_oldest_half(_MASK_CACHE)
-        m = 0
-        if h in strings:
-            text = strings[h]
-            for bit, rx in enumerate(_REGEX_LIST.get(attr, ())):
-                if rx.search(text):
-                    m |= 1 << bit
-        _MASK_CACHE[key] = m
-    return m
-
-
-def _regex_positions(doc: Doc, cache: dict, attr: int) -> dict[int, set[int]]:
-    """bit -> positions of tokens whose attribute matches that regex, once per doc and attribute."""
-    key = ("regex", attr)
-    out = cache.get(key)
-    if out is None:
-        out = cache[key] = {}
-        strings = doc.vocab.strings
-        for h, positions in _index(doc, cache, attr).items():
-            m = _mask(attr, h, strings)
-            while m:
-                low = m & -m
-                out.setdefault(low, set()).update(positions)
-                m ^= low
-    return out
-
-
-def _index(doc: Doc, cache: dict, attr: int) -> dict[int, list[int]]:
-    """attribute hash -> token positions, built once per doc and attribute."""
-    key = ("index", attr)
-    idx = cache.get(key)
-    if idx is None:
-        idx = cache[key] = {}
-        for i, h in enumerate(doc.to_array(attr).tolist()):
-            idx.setdefault(h, []).append(i)
-    return idx
-
-
-def _positions(doc: Doc, cache: dict, conditions) -> frozenset:
-    """Tokens that meet every condition of one anchor (cached per doc: shared by categories)."""
-    ok = cache.get(conditions)
-    if ok is None:
-        for cond in conditions:
-            part = cache.get(cond)
-            if part is None:
-                part = cache[cond] = _condition_positions(doc, cache, cond)
-            ok = part if ok is None else ok & part
-            if not ok:
-                break
-        cache[conditions] = ok
-    return ok
-
-
-def _condition_positions(doc: Doc, cache: dict, cond) -> frozenset:
-    kind, attr, arg = cond
-    idx = _index(doc, cache, attr)
-    if kind == "in":
-        return frozenset(i for h in arg.intersection(idx) for i in idx[h])
-    if kind == "flag":
-        return frozenset(i for h, pos in idx.items() if bool(h) == arg for i in pos)
-    return frozenset(_regex_positions(doc, cache, attr).get(arg, ()))
-
-
-def _anchor(pattern: list[dict], strings):
-    """Necessary conditions on a pattern's first token, as (kind, attr id, argument) triples,
-    or None when the first token can be absent or has nothing cheap to test."""
-    if not pattern:
-        return None
-    first = pattern[0]
-    if first.get("OP") not in (None, "1", "{1}"):
-        return None
-    conditions = []
-    for key, spec in first.items():
-        if key in _STRING_ATTRS:
-            attr = _STRING_ATTRS[key]
-            if isinstance(spec, str):
-                conditions.append(("in", attr, frozenset({strings.add(spec)})))
-            elif isinstance(spec, dict) and set(spec) == {"IN"} and isinstance(spec["IN"], list):
-                conditions.append(("in", attr, frozenset(strings.add(str(v)) for v in spec["IN"])))
-            elif isinstance(spec, dict) and set(spec) == {"REGEX"}:
-                conditions.append(("regex", attr, _regex_bit(attr, re.compile(spec["REGEX"]))))
-        elif key in _FLAG_ATTRS and isinstance(spec, bool):
-            conditions.append(("flag", _FLAG_ATTRS[key], spec))
-    return tuple(conditions) or None
-
-
-def _max_len(pattern: list[dict]) -> int:
-    total = 0
-    for tok in pattern:
-        op = tok.get("OP")
-        if op in (None, "!", "?", "1"):
-            total += 1
-        elif op in ("*", "+"):
-            total += _UNBOUNDED
-        elif op.startswith("{"):
-            parts = op.strip("{}").split(",")
-            hi = parts[-1].strip()
-            total += int(hi) if hi else _UNBOUNDED
-        else:
-            total += 1
-    return total
 
 
 def _resolve_overlaps(findings):

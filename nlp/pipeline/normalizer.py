@@ -26,6 +26,7 @@ from spacy.attrs import LEMMA, NORM, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from ..doctext import doc_text
 from .stemmer import root
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i"})
@@ -145,7 +146,7 @@ class Normalizer:
         return norm, (root(norm) if norm.isalpha() else norm)
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.merge_spaced_letters and self.unmasker.words and _SPACED.search(doc.text):
+        if self.merge_spaced_letters and self.unmasker.words and _SPACED.search(doc_text(doc)):
             self._merge_spaced_letters(doc)
         if not len(doc):
             return doc
