@@ -60,6 +60,35 @@ def test_root_forms(word, expected):
     assert root(word) == expected
 
 
+def test_guarded_prefix_rules_give_sastrawis_own_roots():
+    """Prefix rules are skipped on words they cannot match (for speed); every root must stay
+    exactly what the unmodified Sastrawi stemmer gives."""
+    import json
+    import random
+    import re
+    from pathlib import Path
+
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    from nlp.pipeline import stemmer
+
+    reference = StemmerFactory().create_stemmer().delegatedStemmer
+    words = {w.lower() for path in sorted(Path(__file__).parent.glob("data/*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+             for w in re.findall(r"[^\W\d_]{3,}", json.loads(line)["text"])}
+    rng = random.Random(5)
+    prefixes = ["me", "mem", "men", "meng", "meny", "ber", "be", "di", "ter", "te", "ke", "pe", "pem", "pen",
+                "peng", "peny", "per", "memper", "diper", "ku", "kau", ""]
+    suffixes = ["kan", "an", "i", "nya", "lah", "kah", "ku", "mu", "pun", ""]
+    roots = sorted(words)[:1500]
+    words |= {rng.choice(prefixes) + r + rng.choice(suffixes) for r in roots for _ in range(2)}
+    assert len(words) > 5000
+    assert any(isinstance(v, stemmer._GuardedPrefixRule) for v in stemmer._stemmer.visitor_provider.prefix_visitors)
+    differ = [(w, reference.stem(w), stemmer._stemmer.stem(w)) for w in sorted(words)
+              if reference.stem(w) != stemmer._stemmer.stem(w)]
+    assert differ == []
+
+
 def test_long_unbroken_input_is_fast_and_text_preserved(analyzer):
     import time
 

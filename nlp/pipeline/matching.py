@@ -86,6 +86,7 @@ class SharedMatcher:
         self._norms_key = f"saring.norms.{instance}"
         self._tables = None  # inverted anchor tables, built on first use after a change
         self.token_attributes: set[str] = set()  # every token attribute a pattern tests (NORM, LIKE_NUM …)
+        self.phrase_lemmas: set[str] = set()  # every root form a phrase can match on
         # regexes used as first-token conditions, one bit each per attribute; a token string's
         # bitmask is computed once and remembered
         self._regex_bits: dict[int, dict[str, int]] = {}
@@ -119,6 +120,7 @@ class SharedMatcher:
             self._norm.add(key, exact + loose)
         if loose:
             self._lemma.add(key, loose)
+            self.phrase_lemmas.update(t.lemma_ for d in loose for t in d)
         return key
 
     def add_patterns(self, key: str, patterns: list[list[dict]]) -> None:
