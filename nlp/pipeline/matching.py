@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from itertools import count
+from itertools import count, groupby
+from operator import itemgetter
 
 import numpy
 from spacy import attrs as spacy_attrs
@@ -58,9 +59,14 @@ def shared_matcher(nlp: Language) -> "SharedMatcher | None":
 
 
 class _AnchorGroup:
-    """Patterns whose first token meets the same conditions, with one small Matcher."""
+    """Patterns whose first token meets the same conditions, with one small Matcher.
 
-    __slots__ = ("conditions", "matcher", "longest", "primary", "secondary")
+    ``follow`` holds, per pattern, what its second token must meet (when it is a plain token
+    with something cheap to test); the window is only matched when one of them holds after
+    the anchor — most anchors ("beli", "harga") are not followed by what the patterns need.
+    """
+
+    __slots__ = ("conditions", "matcher", "longest", "primary", "secondary", "follow")
 
     def __init__(self, conditions, vocab):
         self.conditions = conditions
@@ -68,6 +74,18 @@ class _AnchorGroup:
         self.longest = 1
         ranked = sorted(conditions, key=lambda c: _PRIMARY_ORDER[c[0]])
         self.primary, self.secondary = ranked[0], tuple(ranked[1:])
+        self.follow: list[tuple] | None = []
+
+    def add(self, key: str, patterns: list[list[dict]], conditions_of) -> None:
+        self.matcher.add(key, patterns)
+        self.longest = max(self.longest, *(_max_len(p) for p in patterns))
+        for pat in patterns:
+            second = pat[1] if len(pat) > 1 and pat[1].get("OP") in (None, "1", "{1}") else None
+            conds = conditions_of(second) if second is not None else ()
+            if not conds:
+                self.follow = None  # this pattern's second token can be anything (or absent)
+            elif self.follow is not None:
+                self.follow.append(conds)
 
 
 class SharedMatcher:
@@ -141,21 +159,22 @@ class SharedMatcher:
             group = self._groups.get(conditions)
             if group is None:
                 group = self._groups[conditions] = _AnchorGroup(conditions, self.vocab)
-            group.matcher.add(key, group_patterns)
-            group.longest = max(group.longest, *(_max_len(p) for p in group_patterns))
+            group.add(key, group_patterns, self._conditions)
         self._tables = None
 
     def _anchor(self, pattern: list[dict]):
         """Necessary conditions on a pattern's first token, as (kind, attr id, argument) triples,
         or None when the first token can be absent or has nothing cheap to test."""
-        if not pattern:
+        if not pattern or pattern[0].get("OP") not in (None, "1", "{1}"):
             return None
-        first = pattern[0]
-        if first.get("OP") not in (None, "1", "{1}"):
-            return None
+        return self._conditions(pattern[0]) or None
+
+    def _conditions(self, token: dict) -> tuple:
+        """What a token spec says a token must be, in the forms tested cheaply: one of a set of
+        strings, a regex, a flag.  Every spec key is required, so any subset is necessary."""
         strings = self.vocab.strings
         conditions = []
-        for key, spec in first.items():
+        for key, spec in token.items():
             if key in _STRING_ATTRS:
                 attr = _STRING_ATTRS[key]
                 if isinstance(spec, str):
@@ -166,7 +185,7 @@ class SharedMatcher:
                     conditions.append(("regex", attr, self._regex_bit(attr, spec["REGEX"])))
             elif key in _FLAG_ATTRS and isinstance(spec, bool):
                 conditions.append(("flag", _FLAG_ATTRS[key], spec))
-        return tuple(conditions) or None
+        return tuple(conditions)
 
     def _regex_bit(self, attr: int, source: str) -> int:
         bits = self._regex_bits.setdefault(attr, {})
@@ -193,6 +212,7 @@ class SharedMatcher:
                 by_flag.append((group, [(a, want) for _, a, want in group.conditions]))
                 group.secondary = ()
             attrs.update(c[1] for c in group.conditions)
+            attrs.update(c[1] for conds in group.follow or () for c in conds)
         self._tables = ({a: dict(t) for a, t in by_hash.items()}, {a: dict(t) for a, t in by_bit.items()},
                         by_flag, sorted(attrs))
 
@@ -216,22 +236,21 @@ class SharedMatcher:
         return norms
 
     def _match(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
-        hits: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        key_of = self._key_of
-        for matcher in (self._norm, self._lemma):
-            for match_id, start, end in matcher(doc):
-                hits[key_of[match_id]].append((start, end))
+        # (match id, start, end) from every matcher in one set: NORM and LEMMA often find the
+        # same phrase, and one sort then groups the matches by key, in order, without duplicates.
+        found = set(self._norm(doc))
+        found.update(self._lemma(doc))
         if len(self._free):
-            for match_id, start, end in self._free(doc):
-                hits[key_of[match_id]].append((start, end))
+            found.update(self._free(doc))
         if self._groups and len(doc):
-            self._match_anchored(doc, hits)
-        for key, spans in hits.items():
-            if len(spans) > 1:
-                hits[key] = sorted(set(spans))
-        return dict(hits)
+            self._match_anchored(doc, found)
+        hits: dict[str, list[tuple[int, int]]] = {}
+        key_of = self._key_of
+        for match_id, group in groupby(sorted(found), key=itemgetter(0)):
+            hits[key_of[match_id]] = [(start, end) for _, start, end in group]
+        return hits
 
-    def _match_anchored(self, doc: Doc, hits) -> None:
+    def _match_anchored(self, doc: Doc, found: set) -> None:
         if self._tables is None:
             self._build_tables()
         by_hash, by_bit, by_flag, attrs = self._tables
@@ -263,14 +282,16 @@ class SharedMatcher:
                 ok = part if ok is None else ok & part
             starts[group].extend(numpy.flatnonzero(ok).tolist())
         n = len(doc)
-        key_of = self._key_of
         for group, positions in starts.items():
             for i in positions:
                 if group.secondary and not self._holds(group.secondary, column, i):
                     continue
+                if group.follow is not None and (
+                        i + 1 >= n or not any(self._holds(conds, column, i + 1) for conds in group.follow)):
+                    continue
                 for match_id, start, end in group.matcher(doc[i:min(n, i + group.longest)]):
                     if start == 0:
-                        hits[key_of[match_id]].append((i, i + end))
+                        found.add((match_id, i, i + end))
 
     def _token_masks(self, attr: int, col: list[int]) -> dict[int, int]:
         """hash -> bitmask of the regexes its string matches, for every token of the post."""
