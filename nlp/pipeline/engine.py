@@ -17,6 +17,8 @@ contract's shape, offsets in code points into the original text).
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -141,9 +143,13 @@ class CategoryChecker:
                     self.matcher.add_patterns(f"pat:{rule.id}", [self._resolve_pattern(p) for p in rule.patterns])
                 except Exception as exc:  # spaCy's own validation message is precise
                     raise ValueError(f"{self.ruleset.path} {rule.id}: invalid token pattern: {exc}") from None
-        # per rule: where its evidence can come from, for a cheap "can it fire at all?" test
-        self._evidence_keys = {rule.id: (f"pat:{rule.id}", frozenset(rule.entities or ()), self._keys_for(rule.terms))
-                               for rule in self.rules}
+        # evidence key (phrase list, pattern, entity label) -> the rules it can make fire, so a
+        # post only walks the rules it has evidence for
+        self._rules_by_evidence: dict[str, list[int]] = defaultdict(list)
+        for n, rule in enumerate(self.rules):
+            for key in {f"pat:{rule.id}", *(f"entity:{e}" for e in rule.entities or ()), *self._keys_for(rule.terms)}:
+                self._rules_by_evidence[key].append(n)
+        self._rules_by_evidence = dict(self._rules_by_evidence)
 
     # ---------------------------------------------------------------- matching
     def _negated(self, doc: Doc, start: int) -> bool:
@@ -192,10 +198,15 @@ class CategoryChecker:
     def _any_in_post(self, doc, hits, terms) -> bool:
         return any(not self._negated(doc, occ[0]) for occ in self._occurrences(hits, self._keys_for(terms)))
 
-    def _may_fire(self, hits, labels, rule) -> bool:
-        """Cheap test: is there any evidence at all for this rule in the post?"""
-        pattern_key, entities, term_keys = self._evidence_keys[rule.id]
-        return pattern_key in hits or not labels.isdisjoint(entities) or any(k in hits for k in term_keys)
+    def _candidates(self, hits, labels) -> list:
+        """The rules with any evidence at all in this post, in rule-file order."""
+        index = self._rules_by_evidence
+        found = set()
+        for key in index.keys() & hits.keys():
+            found.update(index[key])
+        for label in labels:
+            found.update(index.get(f"entity:{label}", ()))
+        return [self.rules[n] for n in sorted(found)]
 
     def _evidence(self, doc, hits, rule):
         """(token_start, token_end, char_start, char_end, value) for each piece of evidence."""
@@ -232,7 +243,7 @@ class CategoryChecker:
         if not hits and not entities:
             return doc
         labels = {e.label_ for e in entities} if entities else set()
-        candidates = [rule for rule in self.rules if self._may_fire(hits, labels, rule)]
+        candidates = self._candidates(hits, labels)
         if not candidates:
             return doc
         suppressed = bool(self._suppress_keys) and self._any_in_post(doc, hits, self.ruleset.suppress)
