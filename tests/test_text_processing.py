@@ -114,6 +114,28 @@ def test_cached_tokenizer_equals_spacys_on_real_posts(analyzer):
             assert ours == [(t.text, t.whitespace_) for t in tok.inner(text)], text
 
 
+def test_plain_words_shortcut_agrees_with_spacy(analyzer):
+    """Letters-only chunks skip spaCy's affix rules; spaCy must agree on every such chunk,
+    including the ones its prefix rules do split ("Rp", "USD")."""
+    import random
+    import string
+
+    from spacy.lang.id import Indonesian
+
+    tok = analyzer.nlp.tokenizer
+    rng = random.Random(2)
+    chunks = {"".join(rng.choices(string.ascii_letters, k=rng.randint(1, 12))) for _ in range(3000)}
+    chunks |= {head + "".join(rng.choices(string.ascii_letters, k=4)) for head in ("Rp", "USD", "IDR", "RMB", "SGD", "US", "km", "xD")
+               for _ in range(20)}
+    chunks |= {k for k in Indonesian.Defaults.tokenizer_exceptions if k.isascii() and k.isalpha()}
+    for chunk in sorted(chunks):
+        tok._chunk_cache.pop(chunk, None)
+        tok._piece_cache.pop(chunk, None)
+        ours = [t.text for t in tok(chunk)]
+        assert ours == [t.text for t in tok.inner(chunk)], chunk
+    assert [t.text for t in tok("Rpsejuta")] == ["Rp", "sejuta"]
+
+
 def test_cached_tokenizer_preserves_any_text(analyzer):
     import random
 

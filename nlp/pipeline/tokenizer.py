@@ -117,6 +117,11 @@ class ChunkingTokenizer:
             if len(chunk) > MAX_CHUNK:
                 words = tuple(w for a in range(0, len(chunk), MAX_CHUNK)
                               for w in _as_tuple(self._chunk_words(chunk[a:a + MAX_CHUNK])))
+            elif chunk.isascii() and chunk.isalpha() and not self.inner.prefix_search(chunk):
+                # A plain word: every suffix and infix rule needs a digit, a symbol or
+                # punctuation, so only a prefix such as "Rp" or "USD" could split it (~3 µs
+                # instead of ~30 µs; tests/test_text_processing.py holds this against spaCy).
+                words = chunk
             else:
                 doc = self.inner(chunk)
                 words = chunk if len(doc) == 1 else tuple(t.text for t in doc)
