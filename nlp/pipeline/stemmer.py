@@ -12,6 +12,7 @@ Results are cached in a bounded LRU so a long-running server stays flat in memor
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 
 from Sastrawi.Stemmer.Context.Visitor.AbstractDisambiguatePrefixRule import AbstractDisambiguatePrefixRule
@@ -56,6 +57,51 @@ class _GuardedPrefixRule:
             self.rule.visit(context)
 
 
+_REGEX_META = re.compile(r"[.^$*+?{}\[\]\\|()]")
+
+
+class _PrecompiledRe:
+    """What Sastrawi's modules see as ``re``: the same functions, without recompiling.
+
+    Sastrawi calls ``re.match(pattern, word)`` with ~60 fixed patterns and
+    ``re.sub(result, '', word, count=1)`` with the *word it just produced* as the pattern, so a
+    server that meets new words keeps compiling regexes (Python's regex cache holds 512).
+    Fixed patterns are compiled once here; a pattern with no regex syntax (Sastrawi's input is
+    only ``[a-z0-9-]``) removes its first occurrence with ``str.replace``, which is what the
+    regex does.
+    """
+
+    def __init__(self):
+        self._compiled: dict[tuple[str, int], re.Pattern] = {}
+
+    def _get(self, pattern, flags=0):
+        key = (pattern, flags)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            if len(self._compiled) > 1024:  # only Sastrawi's own fixed patterns land here
+                self._compiled.clear()
+            compiled = self._compiled[key] = re.compile(pattern, flags)
+        return compiled
+
+    def match(self, pattern, string, flags=0):
+        return self._get(pattern, flags).match(string)
+
+    def sub(self, pattern, repl, string, count=0, flags=0):
+        if count == 1 and not flags and repl == "" and isinstance(pattern, str) and not _REGEX_META.search(pattern):
+            return string.replace(pattern, "", 1)
+        return self._get(pattern, flags).sub(repl, string, count)
+
+    def __getattr__(self, name):
+        return getattr(re, name)
+
+
+def _precompile_sastrawi_regexes() -> None:
+    shim = _PrecompiledRe()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("Sastrawi.") and getattr(module, "re", None) is re:
+            module.re = shim
+
+
 def _guard_prefix_rules(stemmer) -> None:
     provider = stemmer.visitor_provider
     guarded = []
@@ -69,6 +115,7 @@ def _guard_prefix_rules(stemmer) -> None:
 # in a long-running server; we use the inner stemmer and our own bounded LRU below.
 _stemmer = StemmerFactory().create_stemmer().delegatedStemmer
 _guard_prefix_rules(_stemmer)
+_precompile_sastrawi_regexes()
 _dictionary = _stemmer.get_dictionary()
 
 _VOWELS = "aiueo"
