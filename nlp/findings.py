@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .rules import SEVERITY_RANK
 
@@ -20,7 +20,11 @@ class Finding:
     basis: str | None = None
 
     def to_dict(self, utf16: "Utf16Index | None" = None) -> dict:
-        d = asdict(self)
+        # built by hand: dataclasses.asdict deep-copies every field (~10x slower, per finding
+        # per request)
+        d = {"category": self.category, "rule_id": self.rule_id, "severity": self.severity,
+             "start": self.start, "end": self.end, "text": self.text, "message": self.message,
+             "suggestion": self.suggestion, "basis": self.basis}
         if utf16 is not None:
             d["start_utf16"] = utf16(self.start)
             d["end_utf16"] = utf16(self.end)

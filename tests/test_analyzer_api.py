@@ -152,3 +152,14 @@ def test_memory_zone_keeps_string_store_flat(analyzer):
     analyzer.release_memory()
     after = len(analyzer.nlp.vocab.strings)
     assert after - before < 100, f"string store grew by {after - before} over 1,000 novel posts"
+
+
+def test_finding_dict_carries_every_field(analyzer):
+    """The JSON shape is built by hand for speed: it must still carry every Finding field."""
+    from dataclasses import asdict
+
+    report = analyzer.check("Baru beli Rolex 250jt 💎")
+    assert report.findings
+    for finding in report.findings:
+        d = finding.to_dict()
+        assert d == asdict(finding)
