@@ -44,7 +44,10 @@ _FLAG_ATTRS = {name: getattr(spacy_attrs, name) for name in (
     "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL")}
 _UNBOUNDED = 32  # the longest stretch a "*" or "+" may cover inside an anchored window
 _MASK_CACHE_MAX = 8192  # token strings whose regex bitmask is remembered; bounded, memory stays flat
-_PRIMARY_ORDER = {"in": 0, "regex": 1, "flag": 2}
+# Which condition finds a group's candidate tokens: a word list is the most selective; flags are
+# tested for the whole post at once in numpy; a regex can match nearly everything (a URL rule
+# tests "not a go.id address").
+_PRIMARY_ORDER = {"in": 0, "flag": 1, "regex": 2}
 _instances = count()
 
 
@@ -208,9 +211,9 @@ class SharedMatcher:
                     by_hash[attr][h].append(group)
             elif kind == "regex":
                 by_bit[attr][arg].append(group)
-            else:  # flags only: every flag is tested together, none is left to check afterwards
-                by_flag.append((group, [(a, want) for _, a, want in group.conditions]))
-                group.secondary = ()
+            else:  # every flag of the group is tested together; what is left is checked afterwards
+                by_flag.append((group, [(a, want) for k, a, want in group.conditions if k == "flag"]))
+                group.secondary = tuple(c for c in group.conditions if c[0] != "flag")
             attrs.update(c[1] for c in group.conditions)
             attrs.update(c[1] for conds in group.follow or () for c in conds)
         self._tables = ({a: dict(t) for a, t in by_hash.items()}, {a: dict(t) for a, t in by_bit.items()},
@@ -274,7 +277,7 @@ class SharedMatcher:
                     for group in table.get(low, ()):
                         starts[group].append(i)
                     m ^= low
-        # a group anchored on flags only (IS_UPPER and IS_ALPHA): all its flags at once, in numpy
+        # a group anchored on flags (IS_UPPER and IS_ALPHA, LIKE_URL): all its flags at once, in numpy
         for group, flags in by_flag:
             ok = None
             for attr, want in flags:
