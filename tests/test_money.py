@@ -122,6 +122,17 @@ def test_several_amounts_and_offsets(money, analyzer):
         assert text[m.start:m.end] in {"80jt", "$10k", "setengah miliar"}
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("250jt buat DP 👉 sisanya dua ribu juta (katanya), terus se-M lagi buat rumah. Totalnya LIMA RATUS JUTA",
+     [("250jt", 250e6), ("dua ribu juta", 2e9), ("se-M", 1e9), ("LIMA RATUS JUTA", 500e6)]),
+    ("Sejuta rupiah cukup? Gaji 8 tahun lalu Rp5jt, sekarang ratusan juta; rumah 3 miliar, mobil seharga 1,5 M",
+     [("Sejuta", 1e6), ("Rp5jt", 5e6), ("ratusan juta", 100e6), ("3 miliar", 3e9), ("1,5 M", 1.5e9)]),
+])
+def test_every_amount_in_a_long_post(money, text, expected):
+    # At the very start or end of a post, in any case, in words or digits, next to other amounts.
+    assert money(text) == [(e, pytest.approx(v)) for e, v in expected]
+
+
 def test_amount_after_emoji_keeps_code_point_offsets(money):
     text = "💎💎 Rolex 250jt"
     assert money(text) == [("250jt", pytest.approx(250e6))]
@@ -147,3 +158,10 @@ def test_money_entity_reaches_the_pipeline(analyzer):
     doc = analyzer.nlp("Baru beli Rolex 250jt 💎")
     spans = [s for s in doc.spans["saring_entities"] if s.label_ == "MONEY"]
     assert [(s.text, s._.value) for s in spans] == [("250jt", 250e6)]
+
+
+@pytest.mark.parametrize("text", ["ratuſan juta", "rİbuan juta habis buat tas", "puluhan ﬀ juta"])
+def test_unusual_letters_never_crash_a_check(analyzer, text):
+    """Case-insensitive matching treats ſ and İ as s and i; the value lookup must not crash."""
+    report = analyzer.check(text)
+    assert all(text[f.start:f.end] == f.text for f in report.findings)

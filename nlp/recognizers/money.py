@@ -19,6 +19,7 @@ import re
 import tomllib
 from importlib.resources import files
 
+from ..doctext import doc_text
 from . import EntityMatch, register
 
 _CFG = tomllib.loads(files("nlp").joinpath("data/money.toml").read_text(encoding="utf-8"))
@@ -53,17 +54,99 @@ _WITH_MAGNITUDE = re.compile(
 # A bare amount right after a money word: "harga 2.500.000", "total abis 1,8m"
 _BARE = re.compile(rf"(?<![\w.,$€£¥])(?P<num>\d{{1,3}}(?:\.\d{{3}})+(?:,\d{{1,2}})?)(?![\w.,]\d)|(?<![\w.,$€£¥])(?P<mnum>{_NUM})\s?(?P<m>m){_END}(?!²)")
 _WORD = re.compile(r"[^\W\d_]+")
+_NEXT_WORDS = re.compile(r"\s+([^\W\d_]+)(?:\s+([^\W\d_]+))?")
 # Currency word after: "5.000 euro", "100 dolar"
 _CURRENCY_AFTER = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s?(?P<cur>{_CUR_AFTER}){_END}", re.I)
 
 _NUMWORD = "|".join(sorted(list(NUMBER_WORDS) + list(MULTIPLIERS) + ["ribu"], key=len, reverse=True))
 _BIG = r"ribu|rb|juta|jt|miliar|milyar|triliun|m|t"
+_SE_MAG = r"juta|jt|miliar|milyar|m|triliun"
+_VAGUE_MAG = r"ribu|juta|jt|miliar|milyar"
+_SOLO = r"miliaran|milyaran|triliunan"
 # "lima ratus juta", "setengah miliar", "seratus lima puluh juta", "dua setengah M"
 _WORDS = re.compile(rf"\b(?P<words>(?:(?:{_NUMWORD})\s+)+)(?P<mag>{_BIG})\b", re.I)
 # "sejuta", "semiliar", "se-M", "setriliun"
-_SE = re.compile(r"\bse-?(?P<mag>juta|jt|miliar|milyar|m|triliun)\b", re.I)
+_SE = re.compile(rf"\bse-?(?P<mag>{_SE_MAG})\b", re.I)
 # "ratusan juta", "puluhan juta", "miliaran", "jutaan rupiah"
-_VAGUE = re.compile(rf"\b(?P<vague>{'|'.join(VAGUE)})\s+(?P<mag>ribu|juta|jt|miliar|milyar)\b|\b(?P<solo>miliaran|milyaran|triliunan)\b", re.I)
+_VAGUE = re.compile(rf"\b(?P<vague>{'|'.join(VAGUE)})\s+(?P<mag>{_VAGUE_MAG})\b|\b(?P<solo>{_SOLO})\b", re.I)
+
+# ---------------------------------------------------------------- where to look (speed only)
+# Scanning the seven patterns over a whole post costs ~0.4 ms per 1,000 characters.  So each
+# one is run only where it can match, and always through the pattern itself (``match`` at
+# every possible start, or ``finditer`` over windows), which gives exactly the matches of a
+# scan of the whole text.  Lookbehinds and "\b" see the whole text whatever the start.
+#
+# Digit patterns: a match of _WITH_MAGNITUDE, _CURRENCY_AFTER or _BARE starts at the first
+# digit of a run of digits (their lookbehinds reject a digit before it), and a match of
+# _WITH_CURRENCY has that digit at most _CUR_REACH characters after its start ("Rp. 5").
+_RUN_START = re.compile(r"\d(?<!\d\d)")
+_CUR_REACH = 4  # the longest currency ("rp.", "us$") and one space
+#
+# Word patterns: every match of _WORDS, _SE and _VAGUE holds a magnitude word (_MAGS) followed
+# by a word boundary, and preceded by a non-word character ("dua juta", "se-M", "miliaran")
+# or by "se" ("sejuta").  _WORD_ANCHOR finds them (and a few words more: it only must miss
+# none) for a fraction of the cost of the three patterns: it starts with a plain character
+# class, not a case-insensitive letter, so the regex engine skips ahead fast.  The class holds
+# every character IGNORECASE equates with those letters (non-ASCII ones exist for i, k, s only).
+_IGNORECASE_EXTRA = {"i": "İı", "k": "K", "s": "ſ"}
+_MAGS = {w for alt in (_BIG, _SE_MAG, _VAGUE_MAG, _SOLO) for w in alt.split("|")}
+_FIRST = "".join(sorted({c for w in _MAGS for c in w[0] + w[0].upper() + _IGNORECASE_EXTRA.get(w[0], "")}))
+_TAILS = "|".join(sorted({w[1:] for w in _MAGS if len(w) > 1}, key=len, reverse=True))
+_WORD_ANCHOR = re.compile(rf"[{_FIRST}](?:(?<!\w.)|(?<=(?i:se).))(?i:{_TAILS})?(?!\w)")
+# _SE is matched where "se" or "se-" would start before an anchor.  A match of _WORDS or
+# _VAGUE is made of number words, magnitude words and spaces only: it never holds any other
+# character (a "k", a digit, a comma, an emoji...).  Their windows run from just after the
+# last such character before an anchor to one past the anchor (a non-word character, so the
+# cut changes no "\b"); overlapping windows are merged, so "dua ribu juta" stays whole.
+_WORD_LETTERS = {c for w in [*NUMBER_WORDS, *MULTIPLIERS, *VAGUE, *_MAGS] for c in w}
+_NO_BREAK_RUN = re.compile(rf"[\s{re.escape(''.join(sorted(_WORD_LETTERS)))}]*", re.I)
+
+
+def _at_starts(pattern: re.Pattern, text: str, starts):
+    """``pattern.finditer(text)`` when every match starts at one of ``starts`` (ascending)."""
+    end = 0
+    for p in starts:
+        if p >= end and (m := pattern.match(text, p)):
+            yield m
+            end = m.end()
+
+
+def _in_windows(pattern: re.Pattern, text: str, windows):
+    """``pattern.finditer(text)`` when every match lies in one of ``windows`` (ascending)."""
+    for start, end in windows:
+        yield from pattern.finditer(text, start, end)
+
+
+def _with_currency(text: str, runs: list[int]):
+    """``_WITH_CURRENCY.finditer(text)``, looking only just before each run of digits."""
+    end = 0
+    for d in runs:
+        pos = max(d - _CUR_REACH, end)
+        while pos < d:
+            # A match starting before the run needs nothing past its first digit to be found,
+            # so the search stops there; the match itself is then taken on the whole text.
+            cut = _WITH_CURRENCY.search(text, pos, d + 1)
+            if cut is None:
+                break
+            if m := _WITH_CURRENCY.match(text, cut.start()):
+                yield m
+                end = m.end()
+                break
+            pos = cut.start() + 1
+
+
+def _word_windows(text: str, anchors: list[re.Match]) -> list[list[int]]:
+    """Windows for _WORDS and _VAGUE: see above."""
+    reverse = text[::-1]  # reverse[len(text) - i] is text[i - 1]
+    windows: list[list[int]] = []
+    for a in anchors:
+        run = _NO_BREAK_RUN.match(reverse, len(text) - a.start())
+        start, end = a.start() - (run.end() - run.start()), min(a.end() + 1, len(text))
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return windows
 
 
 def parse_number(text: str) -> float:
@@ -75,8 +158,8 @@ def parse_number(text: str) -> float:
     decimals = len(text) - last - 1
     if decimals == 3 and (len(seps) > 1 or len(text[:last]) <= 3):
         # every separator groups thousands ("2.500.000", "5.000")
-        return float(re.sub(r"[.,]", "", text))
-    whole = re.sub(r"[.,]", "", text[:last])
+        return float(text.replace(".", "").replace(",", ""))
+    whole = text[:last].replace(".", "").replace(",", "")
     return float(f"{whole}.{text[last + 1:]}")
 
 
@@ -126,12 +209,12 @@ def _rate(cur: str | None) -> tuple[float, bool]:
 
 
 def _words_before(text: str, pos: int, n: int) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text[max(0, pos - 60):pos])][-n:]
+    return [w.lower() for w in _WORD.findall(text, max(0, pos - 60), pos)][-n:]
 
 
 def _counted(text: str, end: int) -> bool:
     """'1,2 juta penduduk', '2M views': the next word (after a space) is a counted noun."""
-    m = re.match(r"\s+([^\W\d_]+)(?:\s+([^\W\d_]+))?", text[end:end + 40])
+    m = _NEXT_WORDS.match(text, end, end + 40)
     if not m:
         return False
     first = m.group(1).lower()
@@ -154,9 +237,13 @@ def _after_money_word(text: str, start: int) -> bool:
 
 @register("money")
 def find_money(doc):
-    text = doc.text
+    text = doc_text(doc)
     found: list[EntityMatch] = []
     taken: list[tuple[int, int]] = []
+    runs = [m.start() for m in _RUN_START.finditer(text)]
+    anchors = list(_WORD_ANCHOR.finditer(text))
+    windows = _word_windows(text, anchors) if anchors else []
+    se_starts = sorted({p for a in anchors for p in (a.start() - 3, a.start() - 2) if p >= 0})  # "se-M", "sejuta"
 
     def add(start, end, value, **attrs):
         if value is None or value <= 0:
@@ -166,13 +253,13 @@ def find_money(doc):
         taken.append((start, end))
         found.append(EntityMatch("MONEY", start, end, value, attrs))
 
-    for m in _WITH_CURRENCY.finditer(text):
+    for m in _with_currency(text, runs):
         rate, foreign = _rate(m.group("cur"))
         mag = _magnitude(m.group("mag"), foreign, True)
         if mag is None:
             continue
         add(m.start(), m.end(), parse_number(m.group("num")) * mag * rate, currency=m.group("cur"))
-    for m in _WITH_MAGNITUDE.finditer(text):
+    for m in _at_starts(_WITH_MAGNITUDE, text, runs):
         rate, foreign = _rate(m.group("cur"))
         explicit = bool(m.group("cur"))
         mag = _magnitude(m.group("mag"), foreign, explicit)
@@ -186,26 +273,26 @@ def find_money(doc):
         if m.group("hi"):
             attrs["range_high"] = parse_number(m.group("hi")) * mag * rate
         add(m.start(), m.end(), parse_number(m.group("num")) * mag * rate, **attrs)
-    for m in _CURRENCY_AFTER.finditer(text):
+    for m in _at_starts(_CURRENCY_AFTER, text, runs):
         rate, _ = _rate(m.group("cur"))
         add(m.start(), m.end(), parse_number(m.group("num")) * rate, currency=m.group("cur"))
-    for m in _BARE.finditer(text):
+    for m in _at_starts(_BARE, text, runs):
         if not _after_money_word(text, m.start()):
             continue
         if m.group("num"):
             add(m.start(), m.end(), parse_number(m.group("num")), currency="rp")
         else:
             add(m.start(), m.end(), parse_number(m.group("mnum")) * MAGNITUDE["m"], currency="rp")
-    for m in _WORDS.finditer(text):
+    for m in _in_windows(_WORDS, text, windows):
         words = m.group("words").lower().split()
         mag = _magnitude(m.group("mag"), False, True)
         if mag and mag >= 1e3 and not _counted(text, m.end()):
             add(m.start(), m.end(), parse_words(words) * mag, currency="rp", words=True)
-    for m in _SE.finditer(text):
+    for m in _at_starts(_SE, text, se_starts):
         if _counted(text, m.end()):
             continue
         add(m.start(), m.end(), MAGNITUDE.get(m.group("mag").lower(), 0), currency="rp", words=True)
-    for m in _VAGUE.finditer(text):
+    for m in _in_windows(_VAGUE, text, windows):
         if _counted(text, m.end()):
             continue
         if m.group("solo"):
@@ -213,6 +300,9 @@ def find_money(doc):
             add(m.start(), m.end(), base, currency="rp", approx=True)
         else:
             mag = MAGNITUDE.get(m.group("mag").lower(), 1.0)
-            add(m.start(), m.end(), VAGUE[m.group("vague").lower()] * mag, currency="rp", approx=True)
+            # case-insensitive matching also accepts "ratuſan" (long s), which lower() keeps
+            vague = VAGUE.get(m.group("vague").lower())
+            if vague is not None:
+                add(m.start(), m.end(), vague * mag, currency="rp", approx=True)
     found.sort(key=lambda e: e.start)
     return found

@@ -17,12 +17,20 @@ import re
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
+from ..doctext import doc_text
 from . import EntityMatch, register
 
 # +62 / 62 / 0 prefix, then 8–13 more digits in groups separated by a space, dot or dash.
 _CAND = re.compile(
     r"(?<![\w+.,/\-])(?:\+62[ .\-]?|62|\(0\d{2,3}\)[ .\-]?|0)\d{1,4}(?:[ .\-]?\d{2,5}){1,4}(?![\w/]|[.,\-]\d)"
 )
+
+# Speed: every match of _CAND starts with "+", "(", "0" or "6" that follows no word character,
+# "+", ".", ",", "/" or "-" (its lookbehind).  _START finds those characters (a plain character
+# class lets the regex engine skip ahead fast) and _CAND is matched only there: the same matches
+# as ``_CAND.finditer`` over the whole text, at a fraction of the cost.
+_START = re.compile(r"[+(06](?<![\w+.,/\-].)")
+_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+")
 
 _MOBILE = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 _FIXED = {PhoneNumberType.FIXED_LINE, PhoneNumberType.VOIP}
@@ -56,13 +64,15 @@ def classify(raw: str) -> str | None:
 
 @register("phone")
 def find_phones(doc):
-    text = doc.text
+    text = doc_text(doc)
     found = []
-    if not any(c.isdigit() for c in text):
-        return found
-    for m in _CAND.finditer(text):
+    end = 0
+    for start in _START.finditer(text):
+        if start.start() < end or not (m := _CAND.match(text, start.start())):
+            continue
+        end = m.end()
         raw = m.group(0)
-        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):
+        if _AMOUNT.fullmatch(raw):
             continue  # "0.250.000"-like amounts
         kind = classify(raw)
         if kind is None:
