@@ -149,6 +149,27 @@ def _port_free(host: str, port: int) -> bool:
             return False
 
 
+def _limit_malloc_arenas(arenas: int = 2) -> None:
+    """Linux (glibc): at most ``arenas`` malloc arenas for the whole process.
+
+    glibc gives threads that allocate at the same time arenas of their own (up to 8 per core)
+    and memory freed in one arena is not reused by another.  Checks run one at a time but
+    on whichever waitress thread took the request, so with the default the server's memory
+    crept up by ~16 MB over 20,000 checks; with two arenas, ~9 MB (scripts/bench.py).
+    ``MALLOC_ARENA_MAX`` in the environment, when set, is left to decide.
+    """
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
+        return
+    M_ARENA_MAX = -8
+    mallopt(M_ARENA_MAX, arenas)
+
+
 def cmd_serve(args) -> int:
     from waitress import serve
 
@@ -166,6 +187,7 @@ def cmd_serve(args) -> int:
         return EXIT_USAGE
     # Machine-wide + per-user + --config files, watched and reloaded while running; a broken
     # file never stops the server (it keeps the last good configuration, see server/live.py).
+    _limit_malloc_arenas()  # before any thread starts
     ddir = data_dir()
     log_path = setup_logging(args.log_level or "info", ddir)
     live = LiveConfig(extra=args.config, data_dir=ddir, interval=args.watch_interval,

@@ -163,3 +163,30 @@ def test_finding_dict_carries_every_field(analyzer):
     for finding in report.findings:
         d = finding.to_dict()
         assert d == asdict(finding)
+
+
+def test_string_table_compaction_keeps_every_result(analyzer, monkeypatch):
+    """Between memory zones the string table is rebuilt from the strings that last (so novel
+    words leave no trace); findings must be exactly those of an analyzer that never does it."""
+    import json
+    import random
+    import string
+    from pathlib import Path
+
+    import nlp.analyzer as analyzer_module
+
+    monkeypatch.setattr(analyzer_module, "ZONE_CHECKS", 4)
+    monkeypatch.setattr(analyzer_module, "COMPACT_ZONES", 1)
+    compacting = Analyzer()
+    compactions = []
+    original = compacting._compact_strings
+    monkeypatch.setattr(compacting, "_compact_strings", lambda: (compactions.append(1), original()))
+    rng = random.Random(3)
+    posts = [json.loads(line)["text"] for line in
+             (Path(__file__).parent / "data" / "flexing_posts.jsonl").read_text(encoding="utf-8").splitlines()
+             if line.strip()][:150]
+    for text in posts:
+        novel = " ".join("".join(rng.choices(string.ascii_lowercase, k=9)) for _ in range(5))
+        text = f"{novel} {text} #{novel[:6]}"
+        assert compacting.check(text).findings == analyzer.check(text).findings, text
+    assert len(compactions) >= 30

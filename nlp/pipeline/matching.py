@@ -95,6 +95,10 @@ class SharedMatcher:
     def __init__(self, nlp: Language):
         self._nlp = nlp
         self.vocab = nlp.vocab
+        # Phrases of one word (most lexicon entries) are a dict lookup per token; longer
+        # phrases go to spaCy's PhraseMatcher, whose tree then stays small.
+        self._word_norm: dict[int, set[int]] = defaultdict(set)  # NORM hash -> key ids
+        self._word_lemma: dict[int, set[int]] = defaultdict(set)  # LEMMA hash -> key ids
         self._norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self._lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self._free = Matcher(nlp.vocab)  # patterns that can start anywhere
@@ -134,14 +138,23 @@ class SharedMatcher:
             key = f"{name}~{n}"
         self._keys.add(key)
         self._key_by_content[content] = key
-        self._key_of[self.vocab.strings.add(key)] = key
-        exact = [self._pattern_doc(e[1:]) for e in entries if e.startswith("=")]
-        loose = [self._pattern_doc(e) for e in entries if not e.startswith("=")]
-        if exact or loose:
-            self._norm.add(key, exact + loose)
-        if loose:
-            self._lemma.add(key, loose)
-            self.phrase_lemmas.update(t.lemma_ for d in loose for t in d)
+        key_id = self.vocab.strings.add(key)
+        self._key_of[key_id] = key
+        exact = [d for d in (self._pattern_doc(e[1:]) for e in entries if e.startswith("=")) if len(d)]
+        loose = [d for d in (self._pattern_doc(e) for e in entries if not e.startswith("=")) if len(d)]
+        for d in exact + loose:
+            if len(d) == 1:
+                self._word_norm[d[0].norm].add(key_id)
+        for d in loose:
+            if len(d) == 1:
+                self._word_lemma[d[0].lemma].add(key_id)
+        longer = [d for d in exact + loose if len(d) > 1]
+        if longer:
+            self._norm.add(key, longer)
+        if any(len(d) > 1 for d in loose):
+            self._lemma.add(key, [d for d in loose if len(d) > 1])
+        self.phrase_lemmas.update(t.lemma_ for d in loose for t in d)
+        self._tables = None
         return key
 
     def add_patterns(self, key: str, patterns: list[list[dict]]) -> None:
@@ -203,7 +216,7 @@ class SharedMatcher:
         by_hash: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
         by_bit: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
         by_flag: list[tuple[_AnchorGroup, list[tuple[int, bool]]]] = []
-        attrs = set()
+        attrs = {spacy_attrs.NORM, spacy_attrs.LEMMA}  # the one-word phrases need both
         for group in self._groups.values():
             kind, attr, arg = group.primary
             if kind == "in":
@@ -241,26 +254,33 @@ class SharedMatcher:
     def _match(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         # (match id, start, end) from every matcher in one set: NORM and LEMMA often find the
         # same phrase, and one sort then groups the matches by key, in order, without duplicates.
-        found = set(self._norm(doc))
-        found.update(self._lemma(doc))
-        if len(self._free):
-            found.update(self._free(doc))
-        if self._groups and len(doc):
-            self._match_anchored(doc, found)
+        found = set()
+        if len(doc):
+            if self._tables is None:
+                self._build_tables()
+            attrs = self._tables[3]
+            array = doc.to_array(attrs)
+            column = dict(zip(attrs, array.T.tolist()))
+            doc.user_data.setdefault(self._norms_key, column[spacy_attrs.NORM])
+            for attr, words in ((spacy_attrs.NORM, self._word_norm), (spacy_attrs.LEMMA, self._word_lemma)):
+                col = column[attr]
+                found.update((key_id, i, i + 1) for i, h in enumerate(col) if h in words for key_id in words[h])
+            if len(self._norm):
+                found.update(self._norm(doc))
+            if len(self._lemma):
+                found.update(self._lemma(doc))
+            if len(self._free):
+                found.update(self._free(doc))
+            if self._groups:
+                self._match_anchored(doc, found, array, column)
         hits: dict[str, list[tuple[int, int]]] = {}
         key_of = self._key_of
         for match_id, group in groupby(sorted(found), key=itemgetter(0)):
             hits[key_of[match_id]] = [(start, end) for _, start, end in group]
         return hits
 
-    def _match_anchored(self, doc: Doc, found: set) -> None:
-        if self._tables is None:
-            self._build_tables()
+    def _match_anchored(self, doc: Doc, found: set, array, column) -> None:
         by_hash, by_bit, by_flag, attrs = self._tables
-        array = doc.to_array(attrs)
-        column = dict(zip(attrs, array.T.tolist()))
-        if spacy_attrs.NORM in column:
-            doc.user_data.setdefault(self._norms_key, column[spacy_attrs.NORM])
         starts: dict[_AnchorGroup, list[int]] = defaultdict(list)
         for attr, table in by_hash.items():
             col = column[attr]
