@@ -15,6 +15,8 @@ import re
 import sys
 from functools import lru_cache
 
+import Sastrawi.Stemmer.Stemmer as sastrawi_stemmer_module
+from Sastrawi.Stemmer.Context.Context import Context
 from Sastrawi.Stemmer.Context.Visitor.AbstractDisambiguatePrefixRule import AbstractDisambiguatePrefixRule
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
@@ -102,6 +104,22 @@ def _precompile_sastrawi_regexes() -> None:
             module.re = shim
 
 
+class _PrefixRulesForTheWord(Context):
+    """Sastrawi's stemming context, trying only the prefix rules that can apply to the word.
+
+    Within one pass over the prefix rules the word changes only when a rule removes a
+    prefix, and the pass then ends; a rule that cannot match changes nothing, and the checks
+    after it repeat the ones after the rule before.  So leaving the guarded rules that cannot
+    match out of the pass gives the same result, provided the first rule is always tried (it
+    is Sastrawi's unguarded di-/ke-/se- rule; ``_guard_prefix_rules`` checks this).
+    """
+
+    def accept_prefix_visitors(self, visitors):
+        word = self.current_word
+        return super().accept_prefix_visitors(
+            [v for v in visitors if not isinstance(v, _GuardedPrefixRule) or word.startswith(v.heads)])
+
+
 def _guard_prefix_rules(stemmer) -> None:
     provider = stemmer.visitor_provider
     guarded = []
@@ -109,6 +127,8 @@ def _guard_prefix_rules(stemmer) -> None:
         heads = _literal_heads(visitor) if isinstance(visitor, AbstractDisambiguatePrefixRule) else None
         guarded.append(_GuardedPrefixRule(visitor, heads) if heads else visitor)
     provider.prefix_visitors = guarded
+    if guarded and not isinstance(guarded[0], _GuardedPrefixRule):
+        sastrawi_stemmer_module.Context = _PrefixRulesForTheWord
 
 
 # create_stemmer() wraps the real stemmer in a CachedStemmer whose dict grows without bound
