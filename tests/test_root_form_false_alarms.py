@@ -18,6 +18,8 @@ WORK_POSTS = [
     "Mulai bulan depan saya dimutasi ke Dinas Kesehatan, mohon doanya.",
     "Saya mutasi ke Dinas Kesehatan bulan depan, terima kasih rekan2 Bappeda.",
     "Rasa kantuk bisa saya tahan, antrean warga harus selesai hari ini.",
+    "Berkas itu saya tahan dulu sampai tanda tangan kepala desa lengkap.",
+    "Permohonan izin ini saya tolak karena syarat tidak lengkap.",
     "Dana BOS bisa tidak cair jika laporan terlambat, mohon operator segera mengunggah.",
     "Proyek kamu bisa tidak cair kalau laporan pertanggungjawaban belum masuk, mohon dilengkapi ya",
     "Laporan ini saya teruskan ke bidang terkait untuk ditindaklanjuti.",
@@ -38,6 +40,7 @@ def test_work_post_sharing_a_root_with_a_term_stays_clean(analyzer, text):
 
 @pytest.mark.parametrize("text, rule_id", [
     ("izin usaha kamu bisa saya tahan 😤", "flexing.power_abuse"),
+    ("izinmu bisa gue tahan 😤", "flexing.power_abuse"),
     ("yg gak setor laporan ke saya, tunjangannya saya tahan.", "flexing.power_abuse"),
     ("kalau masih telat, berkasnya saya persulit", "flexing.power_abuse"),
     ("yang nyinyir di grup kalian saya mutasi ke pulau 🙂", "flexing.power_abuse"),
