@@ -111,7 +111,6 @@ class SharedMatcher:
         self._norms_key = f"saring.norms.{instance}"
         self._tables = None  # inverted anchor tables, built on first use after a change
         self.token_attributes: set[str] = set()  # every token attribute a pattern tests (NORM, LIKE_NUM …)
-        self.phrase_lemmas: set[str] = set()  # every root form a phrase can match on
         # regexes used as first-token conditions, one bit each per attribute; a token string's
         # bitmask is computed once and remembered
         self._regex_bits: dict[int, dict[str, int]] = {}
@@ -153,7 +152,6 @@ class SharedMatcher:
             self._norm.add(key, longer)
         if any(len(d) > 1 for d in loose):
             self._lemma.add(key, [d for d in loose if len(d) > 1])
-        self.phrase_lemmas.update(t.lemma_ for d in loose for t in d)
         self._tables = None
         return key
 
