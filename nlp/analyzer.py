@@ -182,7 +182,7 @@ class Analyzer:
             findings.append(Finding(category=f["category"], rule_id=f["rule_id"], severity=f["severity"],
                                     start=f["start"], end=f["end"], text=text[f["start"]:f["end"]],
                                     message=msg["message"] or f["message"], suggestion=msg["suggestion"],
-                                    basis=msg["basis"]))
+                                    basis=msg["basis"], count=f.get("count", 1)))
         findings.sort(key=lambda f: (f.start, f.end, f.category))
         return Report(text=text, findings=findings)
 

@@ -18,6 +18,7 @@ class Finding:
     message: str
     suggestion: str | None = None
     basis: str | None = None
+    count: int = 1  # how many times this rule fired on this same word in the post (repeats merged)
 
     def to_dict(self, utf16: "Utf16Index | None" = None) -> dict:
         # built by hand: dataclasses.asdict deep-copies every field (~10x slower, per finding
@@ -25,6 +26,8 @@ class Finding:
         d = {"category": self.category, "rule_id": self.rule_id, "severity": self.severity,
              "start": self.start, "end": self.end, "text": self.text, "message": self.message,
              "suggestion": self.suggestion, "basis": self.basis}
+        if self.count > 1:  # optional, additive: present only for a merged repeat
+            d["count"] = self.count
         if utf16 is not None:
             d["start_utf16"] = utf16(self.start)
             d["end_utf16"] = utf16(self.end)

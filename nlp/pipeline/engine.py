@@ -17,6 +17,7 @@ contract's shape, offsets in code points into the original text).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 from spacy.language import Language
@@ -24,11 +25,15 @@ from spacy.tokens import Doc, Span
 
 from ..doctext import doc_text
 from ..rules import SEVERITY_RANK, RuleSet, load_common, load_ruleset
-from .entities import ENTITY_KEY
+from .entities import ENTITIES_BY_LABEL, ENTITY_KEY
 from .matching import SharedMatcher, shared_matcher
 
 FINDINGS_KEY = "saring"
 NEGATION_LOOKBACK = 2
+# At most this many findings per category and post (after repeats are merged): a post that
+# repeats risky words thousands of times still gets a short answer (see docs/architecture.md).
+MAX_FINDINGS_PER_CATEGORY = 20
+_OCC_KEY = "saring.occurrences"  # per post: term keys -> their sorted occurrences (shared by categories)
 
 
 def _set_extensions():
@@ -160,11 +165,21 @@ class CategoryChecker:
         """Every phrase and pattern match in the post (shared by all categories; read only)."""
         return self.matcher.hits(doc)
 
-    def _occurrences(self, hits, keys):
-        out = set()
-        for k in keys:
-            out.update(hits.get(k, ()))
-        return sorted(out)
+    @staticmethod
+    def _occurrences(doc, hits, keys) -> "_Occurrences":
+        """Every match of ``keys`` in the post, sorted, with an index for "what is near here"
+        (built once per post and key list, whichever category or rule asks)."""
+        cache = doc.user_data.get(_OCC_KEY)
+        if cache is None:
+            cache = doc.user_data[_OCC_KEY] = {}
+        key = tuple(keys)
+        occ = cache.get(key)
+        if occ is None:
+            found = set()
+            for k in keys:
+                found.update(hits.get(k, ()))
+            occ = cache[key] = _Occurrences(sorted(found))
+        return occ
 
     @staticmethod
     def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -174,29 +189,47 @@ class CategoryChecker:
 
     def _group_ok(self, doc, hits, group, evidence, rule_window) -> bool:
         window = rule_window if group.window is None else group.window
+        occ = self._occurrences(doc, hits, self._keys_for(group.terms))
+        if not occ.spans:
+            return False
+        if not window:
+            # The whole post counts: every usable occurrence, less those overlapping the evidence.
+            usable = self._usable_count(doc, occ, group.negatable)
+            if usable < group.min:
+                return False
+            overlapping = sum(1 for o in occ.around(evidence, 0)
+                              if self._distance(evidence, o) < 0 and not (group.negatable and self._negated(doc, o[0])))
+            return usable - overlapping >= group.min
         count = 0
-        for occ in self._occurrences(hits, self._keys_for(group.terms)):
-            d = self._distance(evidence, occ)
-            if d < 0:
+        for o in occ.around(evidence, window):
+            d = self._distance(evidence, o)
+            if d < 0 or d > window:
                 continue
-            if window and d > window:
-                continue
-            if group.negatable and self._negated(doc, occ[0]):
+            if group.negatable and self._negated(doc, o[0]):
                 continue
             count += 1
             if count >= group.min:
                 return True
         return False
 
-    def _any_near(self, hits, terms, evidence, window) -> bool:
-        for occ in self._occurrences(hits, self._keys_for(terms)):
-            d = self._distance(evidence, occ)
-            if window == 0 or d <= window:
-                return True
-        return False
+    def _usable_count(self, doc, occ, negatable: bool) -> int:
+        """How many occurrences are not negated (when that matters), once per post."""
+        if not negatable:
+            return len(occ.spans)
+        if occ.usable is None or occ.usable[0] is not self:
+            occ.usable = (self, sum(1 for o in occ.spans if not self._negated(doc, o[0])))
+        return occ.usable[1]
+
+    def _any_near(self, doc, hits, terms, evidence, window) -> bool:
+        occ = self._occurrences(doc, hits, self._keys_for(terms))
+        if not occ.spans:
+            return False
+        if window == 0:
+            return True
+        return any(self._distance(evidence, o) <= window for o in occ.around(evidence, window))
 
     def _any_in_post(self, doc, hits, terms) -> bool:
-        return any(not self._negated(doc, occ[0]) for occ in self._occurrences(hits, self._keys_for(terms)))
+        return self._usable_count(doc, self._occurrences(doc, hits, self._keys_for(terms)), True) > 0
 
     def _candidates(self, hits, labels) -> list:
         """The rules with any evidence at all in this post, in rule-file order."""
@@ -211,21 +244,19 @@ class CategoryChecker:
     def _evidence(self, doc, hits, rule):
         """(token_start, token_end, char_start, char_end, value) for each piece of evidence."""
         out = []
-        for start, end in self._occurrences(hits, self._keys_for(rule.terms)) + hits.get(f"pat:{rule.id}", []):
+        for start, end in self._occurrences(doc, hits, self._keys_for(rule.terms)).spans + hits.get(f"pat:{rule.id}", []):
             span = doc[start:end]
             out.append((start, end, span.start_char, span.end_char, None, {}))
         if rule.entities:
-            for ent in doc.spans.get(ENTITY_KEY, []):
-                if ent.label_ not in rule.entities:
-                    continue
-                value = ent._.value
-                if rule.min_value is not None and (value is None or value < rule.min_value):
-                    continue
-                if rule.max_value is not None and (value is None or value > rule.max_value):
-                    continue
-                attrs = ent._.attrs or {}
-                out.append((ent.start, ent.end, attrs.get("start_char", ent.start_char),
-                            attrs.get("end_char", ent.end_char), value, attrs))
+            by_label = _entities_by_label(doc)
+            for label in rule.entities:
+                for e in by_label.get(label, ()):
+                    value = e[4]
+                    if rule.min_value is not None and (value is None or value < rule.min_value):
+                        continue
+                    if rule.max_value is not None and (value is None or value > rule.max_value):
+                        continue
+                    out.append(e)
         # longest first, then drop evidence inside evidence already kept
         out.sort(key=lambda e: (e[0], -(e[1] - e[0])))
         kept = []
@@ -242,12 +273,13 @@ class CategoryChecker:
         entities = doc.spans.get(ENTITY_KEY, [])
         if not hits and not entities:
             return doc
-        labels = {e.label_ for e in entities} if entities else set()
+        labels = _entities_by_label(doc).keys() if entities else ()
         candidates = self._candidates(hits, labels)
         if not candidates:
             return doc
         suppressed = bool(self._suppress_keys) and self._any_in_post(doc, hits, self.ruleset.suppress)
-        findings = []
+        text = doc_text(doc)
+        candidates_found: list[_Candidate] = []
         for rule in candidates:
             if suppressed and rule.suppressible:
                 continue
@@ -261,7 +293,7 @@ class CategoryChecker:
                     continue
                 if rule.not_near:
                     nw = rule.window if rule.not_near_window is None else rule.not_near_window
-                    if self._any_near(hits, rule.not_near, ev, nw):
+                    if self._any_near(doc, hits, rule.not_near, ev, nw):
                         continue
                 severity = rule.severity
                 for esc in rule.escalate:
@@ -270,10 +302,12 @@ class CategoryChecker:
                     if all(self._group_ok(doc, hits, g, ev, rule.window) for g in esc.near):
                         severity = esc.severity
                         break
-                findings.append(self._finding(doc, rule, severity, ch_s, ch_e, value, attrs))
-        if findings:
+                ch_s, ch_e = _visible(text, ch_s, ch_e)
+                candidates_found.append(_Candidate(ch_s, ch_e, severity, rule, value, attrs))
+        if candidates_found:
             group = list(doc.spans.get(FINDINGS_KEY, []))
-            for f in _resolve_overlaps(findings):
+            for c in _bound(_resolve_overlaps(candidates_found), text):
+                f = self._finding(c, text)
                 span = doc.char_span(f["start"], f["end"], label=self.category, alignment_mode="expand")
                 if span is None:
                     continue
@@ -282,14 +316,8 @@ class CategoryChecker:
             doc.spans[FINDINGS_KEY] = group
         return doc
 
-    def _finding(self, doc, rule, severity, start, end, value, attrs):
-        text = doc_text(doc)
-        # Tokens can carry control or invisible characters at their edges ("Rolex\x00"):
-        # underline the visible word only.
-        while end > start and (not text[end - 1].isprintable() or text[end - 1].isspace()):
-            end -= 1
-        while start < end and (not text[start].isprintable() or text[start].isspace()):
-            start += 1
+    def _finding(self, c: "_Candidate", text: str) -> dict:
+        rule, start, end, value, attrs = c.rule, c.start, c.end, c.value, c.attrs
         evidence = text[start:end]
         fill = _Blank(evidence=evidence, value=format_rupiah(value) if value else "",
                       masked=attrs.get("masked", ""), label=attrs.get("label", ""))
@@ -298,22 +326,102 @@ class CategoryChecker:
             texts[loc] = {
                 f: (rule.text(f, loc) or "").format_map(fill) or None for f in ("message", "suggestion", "basis")
             }
-        return {
-            "category": self.category, "rule_id": rule.id, "severity": severity,
+        finding = {
+            "category": self.category, "rule_id": rule.id, "severity": c.severity,
             "start": start, "end": end, "text": evidence,
             "message": texts["id"]["message"], "suggestion": texts["id"]["suggestion"],
             "basis": texts["id"]["basis"], "_en": texts["en"],
         }
+        if c.count > 1:
+            finding["count"] = c.count
+        return finding
 
 
-def _resolve_overlaps(findings):
-    """Within one category, keep one finding per stretch of text: the most severe."""
-    findings.sort(key=lambda f: (f["start"], -SEVERITY_RANK[f["severity"]], -(f["end"] - f["start"])))
-    kept = []
-    for f in findings:
-        clash = next((k for k in kept if f["start"] < k["end"] and k["start"] < f["end"]), None)
-        if clash is None:
-            kept.append(f)
-        elif SEVERITY_RANK[f["severity"]] > SEVERITY_RANK[clash["severity"]]:
-            kept[kept.index(clash)] = f
+def _entities_by_label(doc) -> dict[str, list[tuple]]:
+    """The recognizers' entities as evidence tuples, grouped by label (once per post: reading
+    a span's extension attributes is slow, and a post may hold thousands of amounts)."""
+    by_label = doc.user_data.get(ENTITIES_BY_LABEL)
+    if by_label is None:  # a Doc whose entities were set elsewhere
+        by_label = doc.user_data[ENTITIES_BY_LABEL] = {}
+        for ent in doc.spans.get(ENTITY_KEY, []):
+            attrs = ent._.attrs or {}
+            by_label.setdefault(ent.label_, []).append(
+                (ent.start, ent.end, attrs.get("start_char", ent.start_char), attrs.get("end_char", ent.end_char),
+                 ent._.value, attrs))
+    return by_label
+
+
+def _visible(text: str, start: int, end: int) -> tuple[int, int]:
+    """Tokens can carry control or invisible characters at their edges ("Rolex\x00"):
+    underline the visible word only."""
+    while end > start and (not text[end - 1].isprintable() or text[end - 1].isspace()):
+        end -= 1
+    while start < end and (not text[start].isprintable() or text[start].isspace()):
+        start += 1
+    return start, end
+
+
+class _Candidate:
+    """A finding before its texts are written: only the ones kept get a message."""
+
+    __slots__ = ("start", "end", "severity", "rule", "value", "attrs", "count")
+
+    def __init__(self, start, end, severity, rule, value, attrs):
+        self.start, self.end, self.severity, self.rule = start, end, severity, rule
+        self.value, self.attrs, self.count = value, attrs, 1
+
+
+class _Occurrences:
+    """A term list's matches in one post, sorted by (start, end), with a range lookup."""
+
+    __slots__ = ("spans", "starts", "longest", "usable")
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+        self.longest = max((e - s for s, e in spans), default=0)
+        self.usable = None  # (checker, count of non-negated occurrences), see _usable_count
+
+    def around(self, evidence: tuple[int, int], window: int) -> list[tuple[int, int]]:
+        """Every occurrence that can be within ``window`` tokens of ``evidence`` (or overlap
+        it), and possibly a few more: callers still measure the distance."""
+        lo = bisect_left(self.starts, evidence[0] - window - self.longest)
+        hi = bisect_right(self.starts, evidence[1] + window)
+        return self.spans[lo:hi]
+
+
+def _bound(kept: list["_Candidate"], text: str) -> list["_Candidate"]:
+    """Merge repeats of one rule on one word into one finding with a count, then keep at most
+    ``MAX_FINDINGS_PER_CATEGORY``: the most severe, then the earliest."""
+    merged: dict[tuple[str, str], _Candidate] = {}
+    for c in kept:
+        key = (c.rule.id, text[c.start:c.end].casefold())
+        first = merged.get(key)
+        if first is None:
+            merged[key] = c
+            continue
+        first.count += 1
+        if SEVERITY_RANK[c.severity] > SEVERITY_RANK[first.severity]:
+            c.count = first.count  # the most severe occurrence stands for all of them
+            merged[key] = c
+    out = list(merged.values())
+    if len(out) > MAX_FINDINGS_PER_CATEGORY:
+        out.sort(key=lambda c: (-SEVERITY_RANK[c.severity], c.start))
+        out = out[:MAX_FINDINGS_PER_CATEGORY]
+    return out
+
+
+def _resolve_overlaps(found: list["_Candidate"]) -> list["_Candidate"]:
+    """Within one category, keep one finding per stretch of text: the most severe.
+
+    Sorted by start, the kept findings never overlap one another, so only the last one kept
+    can overlap the next: one comparison each (linear, however many findings a post has)."""
+    found.sort(key=lambda c: (c.start, -SEVERITY_RANK[c.severity], -(c.end - c.start)))
+    kept: list[_Candidate] = []
+    for c in found:
+        last = kept[-1] if kept else None
+        if last is None or not (c.start < last.end and last.start < c.end):
+            kept.append(c)
+        elif SEVERITY_RANK[c.severity] > SEVERITY_RANK[last.severity]:
+            kept[-1] = c
     return kept

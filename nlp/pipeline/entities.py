@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span
 from ..recognizers import load_all
 
 ENTITY_KEY = "saring_entities"
+ENTITIES_BY_LABEL = "saring.entities_by_label"  # doc.user_data: label -> (tok start, tok end, char start, char end, value, attrs)
 
 
 def _set_extensions():
@@ -37,13 +38,18 @@ class EntityRecognizers:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
+        by_label: dict[str, list[tuple]] = {}
         for recognize in self.recognizers:
             for m in recognize(doc):
                 span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
                 if span is None:
                     continue
                 span._.value = m.value
-                span._.attrs = dict(m.attrs, start_char=m.start, end_char=m.end)
+                attrs = span._.attrs = dict(m.attrs, start_char=m.start, end_char=m.end)
                 spans.append(span)
+                # the same, as plain tuples by label, for the rules (extension attributes are
+                # slow to read back, and a post may hold thousands of entities)
+                by_label.setdefault(m.label, []).append((span.start, span.end, m.start, m.end, m.value, attrs))
         doc.spans[ENTITY_KEY] = spans
+        doc.user_data[ENTITIES_BY_LABEL] = by_label
         return doc

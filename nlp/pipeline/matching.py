@@ -227,8 +227,22 @@ class SharedMatcher:
                 group.secondary = tuple(c for c in group.conditions if c[0] != "flag")
             attrs.update(c[1] for c in group.conditions)
             attrs.update(c[1] for conds in group.follow or () for c in conds)
+        # every attribute a pattern tests, for the window cache in _match_anchored; None (no
+        # cache) when a pattern tests something a token array cannot hold (an extension)
+        tested = set()
+        for name in self.token_attributes:
+            attr = _STRING_ATTRS.get(name, _FLAG_ATTRS.get(name, getattr(spacy_attrs, name, None)))
+            if not isinstance(attr, int):
+                tested = None
+                break
+            tested.add(attr)
+        key_columns = None
+        if tested is not None:
+            attrs |= tested
+            order = sorted(attrs)
+            key_columns = [order.index(a) for a in sorted(tested)]
         self._tables = ({a: dict(t) for a, t in by_hash.items()}, {a: dict(t) for a, t in by_bit.items()},
-                        by_flag, sorted(attrs))
+                        by_flag, sorted(attrs), key_columns)
 
     # ---------------------------------------------------------------- matching
     def __call__(self, doc: Doc) -> Doc:
@@ -250,8 +264,10 @@ class SharedMatcher:
         return norms
 
     def _match(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
-        # (match id, start, end) from every matcher in one set: NORM and LEMMA often find the
-        # same phrase, and one sort then groups the matches by key, in order, without duplicates.
+        # One-word phrases: key id -> the token positions, from NORM and LEMMA in one set each
+        # (they often find the same word).  Everything longer: (match id, start, end) in one
+        # set.  Sorting plain positions keeps a post of 65,536 emoji or brand names fast.
+        words_at: dict[int, set[int]] = defaultdict(set)
         found = set()
         if len(doc):
             if self._tables is None:
@@ -262,7 +278,10 @@ class SharedMatcher:
             doc.user_data.setdefault(self._norms_key, column[spacy_attrs.NORM])
             for attr, words in ((spacy_attrs.NORM, self._word_norm), (spacy_attrs.LEMMA, self._word_lemma)):
                 col = column[attr]
-                found.update((key_id, i, i + 1) for i, h in enumerate(col) if h in words for key_id in words[h])
+                for i, h in enumerate(col):
+                    if h in words:
+                        for key_id in words[h]:
+                            words_at[key_id].add(i)
             if len(self._norm):
                 found.update(self._norm(doc))
             if len(self._lemma):
@@ -273,12 +292,17 @@ class SharedMatcher:
                 self._match_anchored(doc, found, array, column)
         hits: dict[str, list[tuple[int, int]]] = {}
         key_of = self._key_of
+        longer: dict[int, list[tuple[int, int]]] = {}
         for match_id, group in groupby(sorted(found), key=itemgetter(0)):
-            hits[key_of[match_id]] = [(start, end) for _, start, end in group]
+            longer[match_id] = [(start, end) for _, start, end in group]
+        for key_id in words_at.keys() | longer.keys():
+            single = [(i, i + 1) for i in sorted(words_at.get(key_id, ()))]
+            more = longer.get(key_id)
+            hits[key_of[key_id]] = sorted(set(single).union(more)) if single and more else (single or more)
         return hits
 
     def _match_anchored(self, doc: Doc, found: set, array, column) -> None:
-        by_hash, by_bit, by_flag, attrs = self._tables
+        by_hash, by_bit, by_flag, attrs, _ = self._tables
         starts: dict[_AnchorGroup, list[int]] = defaultdict(list)
         for attr, table in by_hash.items():
             col = column[attr]
@@ -303,6 +327,11 @@ class SharedMatcher:
                 ok = part if ok is None else ok & part
             starts[group].extend(numpy.flatnonzero(ok).tolist())
         n = len(doc)
+        # A window's matches depend only on its tokens' values of the attributes the patterns
+        # test: a window seen before in this post (a post repeating "jl. jl. jl. …") reuses
+        # them, so a long repetitive post costs one Matcher run per distinct window.
+        key_rows = array[:, self._tables[4]] if self._tables[4] is not None else None
+        seen: dict[tuple, list[tuple[int, int]]] = {}
         for group, positions in starts.items():
             for i in positions:
                 if group.secondary and not self._holds(group.secondary, column, i):
@@ -310,9 +339,18 @@ class SharedMatcher:
                 if group.follow is not None and (
                         i + 1 >= n or not any(self._holds(conds, column, i + 1) for conds in group.follow)):
                     continue
-                for match_id, start, end in group.matcher(doc[i:min(n, i + group.longest)]):
-                    if start == 0:
-                        found.add((match_id, i, i + end))
+                stop = min(n, i + group.longest)
+                window = None
+                if key_rows is not None:
+                    window = (id(group), key_rows[i:stop].tobytes())
+                    matches = seen.get(window)
+                    if matches is not None:
+                        found.update((match_id, i + start, i + end) for match_id, start, end in matches)
+                        continue
+                matches = [(match_id, 0, end) for match_id, start, end in group.matcher(doc[i:stop]) if start == 0]
+                if window is not None:
+                    seen[window] = matches
+                found.update((match_id, i, i + end) for match_id, _, end in matches)
 
     def _token_masks(self, attr: int, col: list[int]) -> dict[int, int]:
         """hash -> bitmask of the regexes its string matches, for every token of the post."""

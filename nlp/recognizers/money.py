@@ -15,6 +15,7 @@ it ("total abis 1,8m").  A magnitude followed by a counted noun is a count, not 
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from importlib.resources import files
@@ -140,7 +141,11 @@ def _word_windows(text: str, anchors: list[re.Match]) -> list[list[int]]:
     reverse = text[::-1]  # reverse[len(text) - i] is text[i - 1]
     windows: list[list[int]] = []
     for a in anchors:
-        run = _NO_BREAK_RUN.match(reverse, len(text) - a.start())
+        # The run back from this anchor stops at the previous window's end: reaching it means
+        # the two windows merge anyway, and each character is then read once (linear time on
+        # "juta juta juta …").
+        stop = len(text) - windows[-1][1] if windows else len(text)
+        run = _NO_BREAK_RUN.match(reverse, len(text) - a.start(), max(stop, len(text) - a.start()))
         start, end = a.start() - (run.end() - run.start()), min(a.end() + 1, len(text))
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
@@ -239,7 +244,10 @@ def _after_money_word(text: str, start: int) -> bool:
 def find_money(doc):
     text = doc_text(doc)
     found: list[EntityMatch] = []
-    taken: list[tuple[int, int]] = []
+    # Spans already taken, kept sorted and non-overlapping: a new match is tested against its
+    # two neighbours only (a post of 10,000 amounts is not 10,000² comparisons).
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     runs = [m.start() for m in _RUN_START.finditer(text)]
     anchors = list(_WORD_ANCHOR.finditer(text))
     windows = _word_windows(text, anchors) if anchors else []
@@ -248,9 +256,13 @@ def find_money(doc):
     def add(start, end, value, **attrs):
         if value is None or value <= 0:
             return
-        if any(s < end and start < e for s, e in taken):
-            return
-        taken.append((start, end))
+        i = bisect.bisect_left(taken_starts, start)
+        if i < len(taken_starts) and taken_starts[i] < end:
+            return  # a span taken earlier starts inside this one
+        if i > 0 and taken_ends[i - 1] > start:
+            return  # the span before this one reaches into it
+        taken_starts.insert(i, start)
+        taken_ends.insert(i, end)
         found.append(EntityMatch("MONEY", start, end, value, attrs))
 
     for m in _with_currency(text, runs):

@@ -12,6 +12,7 @@ digits).  Whether a number is an official hotline is context, decided by the rul
 
 from __future__ import annotations
 
+import functools
 import re
 
 import phonenumbers
@@ -43,6 +44,7 @@ def mask_phone(raw: str) -> str:
     return d[:4] + "*" * max(0, len(d) - 8) + d[-4:]
 
 
+@functools.lru_cache(maxsize=1024)  # bounded; a post that repeats one number parses it once
 def classify(raw: str) -> str | None:
     """'mobile', 'landline' or None when ``raw`` is not a valid Indonesian number."""
     d = re.sub(r"\D", "", raw)
