@@ -20,6 +20,7 @@ import spacy
 import spacy.attrs
 
 from . import pipeline  # noqa: F401  (registers the factories)
+from .doctext import replace_lone_surrogates
 from .findings import Finding, Report
 from .pipeline.engine import FINDINGS_KEY
 from .rules import CATEGORIES, SEVERITIES, load_all_rulesets
@@ -191,6 +192,7 @@ class Analyzer:
             raise TypeError("text must be a str")
         cats = set(categories) if categories is not None else None
         self._validate_args(cats, locale)
+        text = replace_lone_surrogates(text)
         if not text.strip():
             return Report(text=text)
         with self._lock:
@@ -207,6 +209,7 @@ class Analyzer:
         for t in texts:
             if not isinstance(t, str):
                 raise TypeError("every text must be a str")
+        texts = [replace_lone_surrogates(t) for t in texts]
         disable = [c for c in CATEGORIES if cats is not None and c in self.categories and c not in cats]
         reports = []
         for start in range(0, len(texts), batch_size):

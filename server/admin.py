@@ -22,26 +22,48 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
 def add_parsers(sub, parser_class) -> None:
-    cfg = sub.add_parser("config", help="periksa atau tampilkan konfigurasi")
-    cfg_sub = cfg.add_subparsers(dest="config_command", parser_class=parser_class)
-    chk = cfg_sub.add_parser("check", help="periksa satu berkas konfigurasi TOML")
-    chk.add_argument("file", help="berkas TOML yang diperiksa")
+    from .cli_text import LOCALES, t
+
+    def locale_option(p):  # every command speaks --locale (cli_text picks it up before parsing)
+        p.add_argument("--locale", dest="ui_locale", choices=list(LOCALES), default=None,
+                       help=t("bahasa keluaran: id (bawaan) atau en", "output language: id (default) or en"))
+
+    cfg = sub.add_parser("config", help=t("periksa atau tampilkan konfigurasi", "check or show the configuration"))
+    locale_option(cfg)
+    cfg_sub = cfg.add_subparsers(dest="config_command", metavar=t("PERINTAH", "COMMAND"), parser_class=parser_class)
+    chk = cfg_sub.add_parser("check", help=t("periksa satu berkas konfigurasi TOML", "check one TOML configuration file"))
+    chk.add_argument("file", help=t("berkas TOML yang diperiksa", "the TOML file to check"))
     chk.add_argument("--user", action="store_true",
-                     help="periksa sebagai berkas per pengguna ([lock] tidak berlaku)")
-    show = cfg_sub.add_parser("show", help="tampilkan konfigurasi gabungan yang berlaku")
-    show.add_argument("--config", default=None, help="berkas tambahan, seperti pada 'saring serve --config'")
-    cfg_sub.add_parser("paths", help="tampilkan letak berkas konfigurasi, log dan statistik")
+                     help=t("periksa sebagai berkas per pengguna ([lock] tidak berlaku)",
+                            "check it as a per-user file ([lock] does not apply)"))
+    show = cfg_sub.add_parser("show", help=t("tampilkan konfigurasi gabungan yang berlaku",
+                                             "show the merged configuration in force"))
+    show.add_argument("--config", default=None, help=t("berkas tambahan, seperti pada 'saring serve --config'",
+                                                       "an extra file, as for 'saring serve --config'"))
+    paths = cfg_sub.add_parser("paths", help=t("tampilkan letak berkas konfigurasi, log dan statistik",
+                                               "show where the configuration, log and statistics files are"))
+    for p in (chk, show, paths):
+        locale_option(p)
 
-    doc = sub.add_parser("doctor", help="periksa pemasangan Saring dan sarankan perbaikan")
-    doc.add_argument("--config", default=None, help="berkas tambahan, seperti pada 'saring serve --config'")
-    doc.add_argument("--port", type=int, default=None, help="port server (bawaan: dari konfigurasi, atau 8731)")
-    doc.add_argument("--json", action="store_true", help="keluaran JSON")
+    doc = sub.add_parser("doctor", help=t("periksa pemasangan Saring dan sarankan perbaikan",
+                                          "check the Saring installation and suggest fixes"))
+    doc.add_argument("--config", default=None, help=t("berkas tambahan, seperti pada 'saring serve --config'",
+                                                      "an extra file, as for 'saring serve --config'"))
+    doc.add_argument("--port", type=int, default=None,
+                     help=t("port server (bawaan: dari konfigurasi, atau 8731)",
+                            "server port (default: from the configuration, or 8731)"))
+    doc.add_argument("--json", action="store_true", help=t("keluaran JSON", "JSON output"))
+    locale_option(doc)
 
-    st = sub.add_parser("stats", help="statistik peringatan per minggu (tanpa teks)")
-    st.add_argument("--weeks", type=int, default=12, help="berapa minggu terakhir (bawaan 12)")
+    st = sub.add_parser("stats", help=t("statistik peringatan per minggu (tanpa teks)",
+                                        "warnings per week (no text)"))
+    st.add_argument("--weeks", type=int, default=12, help=t("berapa minggu terakhir (bawaan 12)",
+                                                           "how many recent weeks (default 12)"))
     st.add_argument("--office", default=None, metavar="DIR",
-                    help="jumlahkan berkas statistik yang dibagikan komputer-komputer ke folder DIR")
-    st.add_argument("--json", action="store_true", help="keluaran JSON")
+                    help=t("jumlahkan berkas statistik yang dibagikan komputer-komputer ke folder DIR",
+                           "add up the statistics files that computers share in folder DIR"))
+    st.add_argument("--json", action="store_true", help=t("keluaran JSON", "JSON output"))
+    locale_option(st)
 
 
 def dispatch(args, parser) -> int | None:
@@ -121,13 +143,25 @@ class Report:
 LABEL = {"ok": "OK        ", "warning": "PERINGATAN", "error": "GALAT     "}
 
 
+def _installer(platform: str) -> str:
+    """Where this installation's service installer is: the checkout's scripts/service/…, the
+    offline bundle's service/… beside the wheels, or the name to look for."""
+    script = "install.ps1" if platform == "windows" else "install.sh"
+    checkout = Path(__file__).resolve().parent.parent / "scripts" / "service" / platform / script
+    if checkout.exists():
+        return str(checkout)
+    sep = "\\" if platform == "windows" else "/"
+    return f"service{sep}{platform}{sep}{script} di folder bundel Saring (scripts/service/{platform}/{script} di salinan sumber)"
+
+
 def _service_hint() -> str:
     if sys.platform == "win32":
         return ('jalankan tugas terjadwal: Start-ScheduledTask -TaskPath "\\Saring\\" -TaskName "Saring Server" '
-                '(atau pasang: scripts\\service\\windows\\install.ps1)')
+                f'(atau pasang: {_installer("windows")})')
     if sys.platform == "darwin":
-        return "launchctl kickstart -k gui/$(id -u)/id.saring.server (atau pasang: service/macos/install.sh)"
-    return "systemctl --user restart saring (atau pasang: service/linux/install.sh); lihat: journalctl --user -u saring"
+        return f"launchctl kickstart -k gui/$(id -u)/id.saring.server (atau pasang: {_installer('macos')})"
+    return (f"systemctl --user restart saring (atau pasang: {_installer('linux')}); "
+            "lihat: journalctl --user -u saring")
 
 
 def _probe(port: int, timeout: float = 2.0) -> tuple[str, dict | None]:
@@ -252,7 +286,13 @@ def cmd_doctor(args) -> int:
             if item["fix"] and item["status"] != "ok":
                 print(f"             Perbaiki: {item['fix']}")
         print()
-        print("Semua baik." if not rep.failed else "Ada masalah; lihat baris GALAT di atas.")
+        warnings = sum(1 for i in rep.items if i["status"] == "warning")
+        if rep.failed:
+            print("Ada masalah; lihat baris GALAT di atas.")
+        elif warnings:
+            print(f"Tidak ada galat, tetapi ada {warnings} peringatan; lihat baris PERINGATAN di atas.")
+        else:
+            print("Semua baik.")
     return EXIT_PROBLEM if rep.failed else EXIT_OK
 
 
@@ -271,10 +311,48 @@ def cmd_stats(args) -> int:
     if args.json:
         print(json.dumps(body, ensure_ascii=False, indent=2))
         return EXIT_OK
+    from nlp.rules import load_all_rulesets
+
+    names = {}
+    for cat, rs in load_all_rulesets().items():
+        name = rs.meta.get("name", cat)
+        names[cat] = (name.get("id") or cat) if isinstance(name, dict) else str(name)
     if args.office:
         print(f"{body['installs']} berkas statistik dijumlahkan")
-    header = "minggu    " + " ".join(f"{c[:10]:>10}" for c in CATEGORIES)
-    print(header)
-    for w in body["weeks"]:
-        print(f"{w['week']:<10}" + " ".join(f"{w['counts'].get(c, 0):>10}" for c in CATEGORIES))
+    if not body.get("enabled", True) and not args.office:
+        print("Statistik dimatikan ([stats] enabled = false).")
+    weeks = body["weeks"]
+    print("Unggahan yang mendapat peringatan, per minggu (Senin–Minggu):")
+    totals: dict[str, int] = {}
+    for w in weeks:
+        counts = {c: n for c, n in w["counts"].items() if n}
+        for c, n in counts.items():
+            totals[c] = totals.get(c, 0) + n
+        detail = ", ".join(f"{names.get(c, c)} {n}" for c, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        total = w.get("total", sum(counts.values()))
+        print(f"  {week_label(w['week'])}: " + (f"{total} — {detail}" if total else "0"))
+    overall = ", ".join(f"{names.get(c, c)} {n}" for c, n in sorted(totals.items(), key=lambda kv: -kv[1]))
+    print(f"Jumlah {len(weeks)} minggu: " + (overall if overall else "tidak ada peringatan"))
     return EXIT_OK
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def week_label(week: str) -> str:
+    """'2026-W47' -> '16–22 Nov 2026' (the week's Monday to Sunday, as people say it)."""
+    import datetime as dt
+
+    try:
+        year, num = week.split("-W")
+        monday = dt.date.fromisocalendar(int(year), int(num), 1)
+    except ValueError:
+        return week
+    sunday = monday + dt.timedelta(days=6)
+    if monday.year != sunday.year:
+        start = f"{monday.day} {_MONTHS[monday.month - 1]} {monday.year}"
+    elif monday.month != sunday.month:
+        start = f"{monday.day} {_MONTHS[monday.month - 1]}"
+    else:
+        start = f"{monday.day}"
+    return f"{start}–{sunday.day} {_MONTHS[sunday.month - 1]} {sunday.year}"

@@ -20,10 +20,13 @@ def _analyzer():
     return current_app.extensions["saring.analyzer"].get()
 
 
-def _json_body() -> dict:
+def json_body() -> dict:
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "Kirim JSON dengan header Content-Type: application/json.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than Python's parser goes: not a post
+        data = None
     if data is None:
         raise ApiError(400, "invalid_json", "Isi permintaan bukan JSON yang valid (UTF-8).")
     if not isinstance(data, dict):
@@ -33,7 +36,7 @@ def _json_body() -> dict:
 
 @bp.post("/check")
 def check():
-    data = _json_body()
+    data = json_body()
     text = data.get("text")
     if not isinstance(text, str):
         raise ApiError(400, "invalid_field", "Kolom \"text\" wajib ada dan berupa teks.")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -373,13 +374,49 @@ class Layer:
     warnings: list[str] = field(default_factory=list)
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a configuration file is a few KB; a larger one is a mistake
+
+
+class _NotRegular(OSError):
+    pass
+
+
+def read_config_bytes(path: Path) -> bytes:
+    """A configuration file's bytes: a regular file of at most ``MAX_CONFIG_BYTES`` only.
+
+    Opened without blocking and checked on the open handle, so what is read is what was
+    checked: a FIFO (which would block the reading thread, and with it the server's reloads),
+    a device such as ``/dev/zero`` behind a symlink (endless bytes), a folder or a huge file
+    are refused with a message instead."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _NotRegular("bukan berkas biasa (mungkin folder, FIFO atau perangkat); konfigurasi harus berkas "
+                              "teks TOML")
+        if st.st_size > MAX_CONFIG_BYTES:
+            raise _NotRegular(f"terlalu besar ({st.st_size:,} byte; paling besar {MAX_CONFIG_BYTES:,})".replace(",", "."))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise _NotRegular(f"terlalu besar (lebih dari {MAX_CONFIG_BYTES:,} byte)".replace(",", "."))
+        return raw
+    finally:
+        os.close(fd)
+
+
 def read_layer(path: Path, kind: str) -> Layer:
     layer = Layer(kind, path)
     try:
-        raw = path.read_bytes()
+        raw = read_config_bytes(path)
     except FileNotFoundError:
         if kind == "extra":
             layer.errors.append(f"{path}: berkas konfigurasi tidak ditemukan.")
+        return layer
+    except _NotRegular as exc:
+        layer.exists = True
+        layer.errors.append(f"{path}: tidak dipakai: {exc}.")
         return layer
     except OSError as exc:
         layer.exists = True

@@ -37,11 +37,25 @@ LAST_GOOD = "last-good-config.json"
 
 
 def _stamp(path: Path) -> tuple | None:
+    """What the watcher compares: the file's (followed) identity, or, when it cannot be
+    followed (a symlink loop, a dangling link), the link's own; None when nothing is there.
+    A link that is fixed or deleted thus counts as a change, and its old message goes."""
     try:
         st = path.stat()
+        return ("file", st.st_mtime_ns, st.st_size, st.st_ino, st.st_mode)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        return ("unreadable", exc.errno, *_lstamp(path))
+    return ("link", *_lstamp(path)) if _lstamp(path) else None
+
+
+def _lstamp(path: Path) -> tuple:
+    try:
+        st = path.lstat()
     except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+        return ()
+    return (st.st_mtime_ns, st.st_ino)
 
 
 class LiveConfig:
@@ -58,7 +72,9 @@ class LiveConfig:
         self._stamps: dict[Path, tuple | None] = {}
         self.loaded_at: float | None = None
         self.last_result: LoadResult | None = None
-        self.problems: list[str] = []
+        self.problems: list[str] = []  # what /v1/health shows (the same list object, updated in place)
+        self._config_problems: list[str] = []
+        self.watch_error: str | None = None
         self.notes: list[str] = []
         self.reloads = 0
         if app is not None:
@@ -140,11 +156,9 @@ class LiveConfig:
                     "elapsed_ms": round(ms, 1)}
 
     def _set_problems(self, errors: list[str], consequence: str | None) -> None:
-        self.problems.clear()
+        self._config_problems = list(errors) + ([consequence] if errors and consequence else [])
+        self._publish()
         if errors:
-            self.problems.extend(errors)
-            if consequence:
-                self.problems.append(consequence)
             for e in errors:
                 log.error("konfigurasi tidak valid: %s", e)
             if consequence:
@@ -173,8 +187,21 @@ class LiveConfig:
                     # A file being written may be caught half-way: wait a moment, then read.
                     time.sleep(0.2)
                     self.reload("berkas berubah")
-            except Exception as exc:  # never let the watcher die
+                if self.watch_error:
+                    self.watch_error = None
+                    self._publish()
+            except Exception as exc:  # never let the watcher die; say so where IT looks
+                self.watch_error = (f"pemantau konfigurasi gagal ({type(exc).__name__}); perubahan berkas mungkin "
+                                    f"tidak terbaca. Periksa berkasnya, lalu POST /v1/reload atau mulai ulang server.")
                 log.error("pemantau konfigurasi: %s", type(exc).__name__)
+                self._publish()
+
+    def _publish(self) -> None:
+        """Refresh the list /v1/health shows: configuration problems, then the watcher's."""
+        shown = list(self._config_problems)
+        if self.watch_error:
+            shown.append(self.watch_error)
+        self.problems[:] = shown
 
     # ----------------------------------------------------------------- last good copy
     def _last_good_path(self) -> Path | None:

@@ -3,7 +3,8 @@
 ``POST /v1/reload``: 200 ``{"reloaded": true, "sources": [...], "warnings": [...], "elapsed_ms": …}``;
 422 ``{"error": {"code": "invalid_config", "message": …}, "reloaded": false, "errors": [...]}`` when a
 file is broken (the last good configuration stays in force); 409 ``reload_unavailable`` when the
-server runs without watched files (tests, embedding).
+server runs without watched files (tests, embedding); 415 unless the request is JSON
+(``Content-Type: application/json``, an empty body or ``{}``), as for ``/v1/check``.
 
 Both sit behind the app's Host/Origin guard, like every /v1 route.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from .api import json_body
 from .errors import ApiError
 
 bp = Blueprint("ops", __name__, url_prefix="/v1")
@@ -33,6 +35,14 @@ def stats():
 
 @bp.post("/reload")
 def reload():
+    # The same rule as /v1/check: only a JSON request ("{}" will do).  A form or text/plain
+    # body is what a web page can send without a CORS preflight; it is refused before anything
+    # is read from disk.
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type",
+                       "Kirim JSON dengan header Content-Type: application/json, misalnya {}.")
+    if request.get_data(cache=True):
+        json_body()
     live = current_app.extensions.get("saring.live_config")
     if live is None:
         raise ApiError(409, "reload_unavailable",

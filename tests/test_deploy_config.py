@@ -214,7 +214,7 @@ def test_adding_a_candidate_is_picked_up_without_restart(live_app):
     assert "political_neutrality.local_candidate" not in rule_ids(check(client))
     write(extra, f'[guard]\nmode = "block"\n[lexicon.political_neutrality]\ncandidates = ["{CANDIDATE}"]\n')
     assert live.changed()
-    r = client.post("/v1/reload", base_url=BASE)
+    r = client.post("/v1/reload", base_url=BASE, json={})
     assert r.status_code == 200 and r.get_json()["reloaded"] is True
     body = check(client)
     assert "political_neutrality.local_candidate" in rule_ids(body)
@@ -228,7 +228,7 @@ def test_broken_file_keeps_last_good_rules_and_reports_it(live_app):
     write(extra, f'[lexicon.political_neutrality]\ncandidates = ["{CANDIDATE}"]\n')
     assert live.reload()["reloaded"]
     write(extra, f'[lexicon.political_neutrality\ncandidates = ["{CANDIDATE}"]\n')  # invalid TOML
-    r = client.post("/v1/reload", base_url=BASE)
+    r = client.post("/v1/reload", base_url=BASE, json={})
     assert r.status_code == 422 and r.get_json()["reloaded"] is False
     assert r.get_json()["error"]["code"] == "invalid_config" and "bukan TOML" in r.get_json()["error"]["message"]
     assert "political_neutrality.local_candidate" in rule_ids(check(client))  # last good rules
@@ -317,7 +317,7 @@ def test_watcher_thread_reloads_on_change(paths, tmp_path):
 
 def test_reload_endpoint_without_live_config_is_409():
     app = create_app(Settings())
-    r = app.test_client().post("/v1/reload", base_url=BASE)
+    r = app.test_client().post("/v1/reload", base_url=BASE, json={})
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "reload_unavailable"
 
 
