@@ -154,6 +154,10 @@ def _installer(platform: str) -> str:
     return f"service{sep}{platform}{sep}{script} di folder bundel Saring (scripts/service/{platform}/{script} di salinan sumber)"
 
 
+def _platform_dir() -> str:
+    return "windows" if sys.platform == "win32" else "macos" if sys.platform == "darwin" else "linux"
+
+
 def _service_hint() -> str:
     if sys.platform == "win32":
         return ('jalankan tugas terjadwal: Start-ScheduledTask -TaskPath "\\Saring\\" -TaskName "Saring Server" '
@@ -276,7 +280,8 @@ def cmd_doctor(args) -> int:
         rep.add("ok", "mulai otomatis", f"terpasang: {where}")
     else:
         rep.add("warning", "mulai otomatis", f"tidak ditemukan: {where}",
-                "pasang layanan agar server berjalan saat login (lihat docs/deploy.md)")
+                f"pasang layanan agar server berjalan saat login: {_installer(_platform_dir())} "
+                f"(lihat docs/deploy.md)")
 
     if getattr(args, "json", False):
         print(json.dumps({"ok": not rep.failed, "checks": rep.items}, ensure_ascii=False, indent=2))

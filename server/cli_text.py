@@ -86,10 +86,21 @@ def type_name(name: str) -> str:
 
 
 def cells(text: str) -> int:
-    """How many terminal cells ``text`` takes (wcwidth, simplified)."""
+    """How many terminal cells ``text`` takes (wcwidth, simplified): wide characters (CJK, most
+    emoji) two; combining marks, format characters, variation selectors and skin-tone
+    modifiers none; a character joined to an emoji by a zero-width joiner none (👨‍👩‍👧 is one
+    picture)."""
     n = 0
+    joined = False
     for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf") or ch in "\u200b\ufe0e\ufe0f":
+        if ch == "\u200d":
+            joined = True
+            continue
+        if joined:
+            joined = False
+            continue
+        if (unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf")
+                or ch in "\ufe0e\ufe0f" or 0x1F3FB <= ord(ch) <= 0x1F3FF):
             continue
         n += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
     return n

@@ -4,7 +4,8 @@ a post is flagged for a category when a finding of it is `warning` or `high`):
 - on our own labelled posts, tests/data/<category>_posts.jsonl (written for Saring: positives
   and hard negatives that share their vocabulary), and
 - on the shared development corpus (../shared/corpus/dev_posts.jsonl), where no clean post may
-  be flagged by more than 3% overall.
+  be flagged by more than 3% overall.  That corpus lives beside the checkout, not in it: in a
+  plain clone those tests skip with a one-line reason.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from nlp import CATEGORIES
+from saring_testlib import SHARED, needs_shared
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "corpus" / "dev_posts.jsonl"
+DEV = SHARED / "corpus" / "dev_posts.jsonl"
+needs_dev = needs_shared("corpus/dev_posts.jsonl")
 DATA = ROOT / "tests" / "data"
 
 # (precision, recall, minimum positives, minimum hard negatives in our own file)
@@ -76,6 +79,7 @@ def test_targets_on_own_posts(own_results, cat):
     assert result["clean"]["false_alarm_rate"] <= 0.03, _explain(result, cat)
 
 
+@needs_dev
 @pytest.mark.parametrize("cat", CATEGORIES)
 def test_targets_on_dev_corpus(dev_result, cat):
     rows, result = dev_result
@@ -86,6 +90,7 @@ def test_targets_on_dev_corpus(dev_result, cat):
     assert not [e for e in result["errors"] if e["category"] == cat and e["id"] in clean_ids]
 
 
+@needs_dev
 def test_clean_dev_posts_rarely_flagged(dev_result):
     _, result = dev_result
     assert result["clean"]["false_alarm_rate"] <= 0.03
