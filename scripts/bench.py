@@ -9,11 +9,17 @@ Measures, on this machine:
   3. throughput with 8 concurrent clients;
   4. peak RSS of the server process;
   5. cold start: process start to the first answered /v1/check;
-  6. server RSS after 1,000 and after 20,000 checks of varied text (memory must stay flat).
+  6. server RSS after 1,000 and after 20,000 checks of varied text (memory must stay flat);
+  7. the adversarial suite (issue 12): 65,536-character posts that repeat one thing (a brand,
+     an amount, an address abbreviation, an emoji, one long word, newlines only, mixed
+     scripts …) through a real server: each must answer in <= 300 ms with a response of
+     <= 256 KB; a short post must answer in <= 500 ms while one of them runs, and /v1/health
+     at once (<= 100 ms) while eight run.
 Prints a table and writes JSON (default bench_results/bench.json).
 
-    python scripts/bench.py                 # full run (~2–3 minutes)
+    python scripts/bench.py                 # full run (~3–4 minutes)
     python scripts/bench.py --quick         # smaller counts, for a smoke run
+    python scripts/bench.py --adversarial   # the adversarial suite only (~1 minute)
 """
 
 from __future__ import annotations
@@ -38,6 +44,30 @@ sys.path.insert(0, str(ROOT))
 TARGETS = {
     "analyzer_p99_ms_1000": 5.0, "http_p99_ms": 10.0, "throughput_rps": 500.0,
     "server_peak_rss_mb": 200.0, "cold_start_s": 3.0, "rss_growth_mb": 10.0,
+}
+ADVERSARIAL_TARGETS = {"post_ms": 300.0, "response_kb": 256.0, "short_while_one_ms": 500.0,
+                       "health_while_eight_ms": 100.0}
+ADVERSARIAL_CHARS = 65536
+
+
+def _repeat(unit: str, n: int = ADVERSARIAL_CHARS) -> str:
+    return (unit * (n // len(unit) + 1))[:n]
+
+
+# name -> 65,536 characters of one thing repeated (what issue 12 found took 3.6–45 s and 5 MB)
+ADVERSARIAL = {
+    "brand (Rolex )": _repeat("Rolex "),
+    "amount word (juta )": _repeat("juta "),
+    "amount (250jt )": _repeat("250jt "),
+    "amount (Rp 5.000.000 )": _repeat("Rp 5.000.000 "),
+    "purchase (beli Rolex 250jt )": _repeat("beli Rolex 250jt "),
+    "address abbrev. (jl. )": _repeat("jl. "),
+    "address (Jl. Mawar No. 5 RT 01/RW 02 )": _repeat("Jl. Mawar No. 5 RT 01/RW 02 "),
+    "phone (081234567890 )": _repeat("081234567890 "),
+    "emoji (💎)": _repeat("💎"),
+    "one long word": "a" * ADVERSARIAL_CHARS,
+    "newlines only": "\n" * ADVERSARIAL_CHARS,
+    "mixed scripts": _repeat("Rolex 💎 汉字 ابت Жж 250jt jl. "),
 }
 
 
@@ -226,19 +256,124 @@ def bench_server(posts, rng, quick, tmp: Path):
         server.stop()
 
 
+def _post(port: int, text: str, timeout: float = 60) -> tuple[float, int, dict]:
+    """(round trip ms, response bytes, body) of one check on a fresh connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    body = json.dumps({"text": text})
+    s = time.perf_counter()
+    conn.request("POST", "/v1/check", body, {"Content-Type": "application/json"})
+    resp = conn.getresponse()
+    data = resp.read()
+    ms = (time.perf_counter() - s) * 1000
+    conn.close()
+    if resp.status != 200:
+        raise RuntimeError(f"HTTP {resp.status}: {data[:200]!r}")
+    return ms, len(data), json.loads(data)
+
+
+def _get_health(port: int) -> float:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    s = time.perf_counter()
+    conn.request("GET", "/v1/health")
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    if resp.status != 200:
+        raise RuntimeError(f"HTTP {resp.status}")
+    return (time.perf_counter() - s) * 1000
+
+
+def bench_adversarial(tmp: Path, repeats: int = 3) -> dict:
+    server = Server(tmp)
+    try:
+        posts = {}
+        for name, text in ADVERSARIAL.items():
+            _post(server.port, text)  # warm: the first post of a kind fills caches
+            runs = [_post(server.port, text) for _ in range(repeats)]
+            times = sorted(r[0] for r in runs)
+            posts[name] = {"chars": len(text), "median_ms": statistics.median(times), "max_ms": times[-1],
+                           "server_ms": statistics.median(r[2]["elapsed_ms"] for r in runs),
+                           "response_kb": runs[-1][1] / 1024, "findings": len(runs[-1][2]["findings"])}
+        slowest = max(ADVERSARIAL, key=lambda n: posts[n]["median_ms"])
+        long_text = ADVERSARIAL[slowest]
+        short_text = "Baru beli Rolex 250jt 💎"
+
+        # a short post sent while one long post is being checked
+        short_ms = []
+        for _ in range(5):
+            t = threading.Thread(target=_post, args=(server.port, long_text))
+            t.start()
+            time.sleep(0.02)
+            short_ms.append(_post(server.port, short_text)[0])
+            t.join()
+
+        # /v1/health while eight long posts are being checked
+        health_ms = []
+        for _ in range(3):
+            threads = [threading.Thread(target=_post, args=(server.port, long_text)) for _ in range(8)]
+            for t in threads:
+                t.start()
+            time.sleep(0.05)
+            health_ms.append(_get_health(server.port))
+            for t in threads:
+                t.join()
+        return {"posts": posts, "slowest": slowest, "short_while_one_ms": max(short_ms),
+                "health_while_eight_ms": max(health_ms), "targets": ADVERSARIAL_TARGETS}
+    finally:
+        server.stop()
+
+
+def print_adversarial(adv: dict) -> dict:
+    t = adv["targets"]
+    print(f"{'adversarial post (65,536 chars)':<40}{'median ms':>10}{'max ms':>8}{'server ms':>10}"
+          f"{'resp KB':>9}{'findings':>9}  verdict")
+    verdicts = {}
+    for name, r in adv["posts"].items():
+        ok = r["max_ms"] <= t["post_ms"] and r["response_kb"] <= t["response_kb"]
+        verdicts[f"adversarial:{name}"] = ok
+        print(f"{name:<40}{r['median_ms']:>10.0f}{r['max_ms']:>8.0f}{r['server_ms']:>10.0f}{r['response_kb']:>9.1f}"
+              f"{r['findings']:>9}  {'OK' if ok else 'MISSED'}")
+    ok = adv["short_while_one_ms"] <= t["short_while_one_ms"]
+    verdicts["short_while_one"] = ok
+    print(f"\nshort post while one runs ({adv['slowest']}): {adv['short_while_one_ms']:.0f} ms "
+          f"(target <= {t['short_while_one_ms']:g}): {'OK' if ok else 'MISSED'}")
+    ok = adv["health_while_eight_ms"] <= t["health_while_eight_ms"]
+    verdicts["health_while_eight"] = ok
+    print(f"/v1/health while eight run: {adv['health_while_eight_ms']:.0f} ms "
+          f"(target <= {t['health_while_eight_ms']:g}): {'OK' if ok else 'MISSED'}")
+    print(f"(targets: each post <= {t['post_ms']:g} ms round trip, the max of its runs; response <= "
+          f"{t['response_kb']:g} KB)")
+    return verdicts
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Saring benchmark")
     ap.add_argument("--quick", action="store_true", help="smaller counts (smoke run)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench_results" / "bench.json")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--adversarial", action="store_true", help="the adversarial long-post suite only")
     args = ap.parse_args(argv)
     import tempfile
+
+    if args.adversarial:
+        with tempfile.TemporaryDirectory() as tmp:
+            adv = bench_adversarial(Path(tmp))
+        print(f"Saring adversarial benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}\n")
+        verdicts = print_adversarial(adv)
+        out = args.out.with_name("bench_adversarial.json") if args.out.name == "bench.json" else args.out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"adversarial": adv, "met": verdicts}, indent=2, ensure_ascii=False),
+                       encoding="utf-8")
+        print(f"\nJSON: {out}")
+        return 0
 
     rng = random.Random(args.seed)
     posts = load_posts()
     analyzer = bench_analyzer(posts, rng, args.quick)
     with tempfile.TemporaryDirectory() as tmp:
         server = bench_server(posts, rng, args.quick, Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        adversarial = bench_adversarial(Path(tmp), repeats=1 if args.quick else 3)
 
     print(f"Saring benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}"
           f"{' (quick)' if args.quick else ''}\n")
@@ -267,9 +402,12 @@ def main(argv=None) -> int:
             verdicts[key] = ok
             verdict = f"target {op} {target:g} {unit}: {'OK' if ok else 'MISSED'}"
         print(f"{label:<32}{value:>10.2f} {unit:<9}{verdict}")
+    print()
+    verdicts.update(print_adversarial(adversarial))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"analyzer": analyzer, "server": server, "targets": TARGETS,
-                                    "met": verdicts, "quick": args.quick}, indent=2), encoding="utf-8")
+    args.out.write_text(json.dumps({"analyzer": analyzer, "server": server, "adversarial": adversarial,
+                                    "targets": TARGETS, "met": verdicts, "quick": args.quick}, indent=2,
+                                   ensure_ascii=False), encoding="utf-8")
     print(f"\nJSON: {args.out}")
     return 0
 

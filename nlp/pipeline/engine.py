@@ -20,6 +20,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
+from spacy.attrs import IDX, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -244,9 +245,9 @@ class CategoryChecker:
     def _evidence(self, doc, hits, rule):
         """(token_start, token_end, char_start, char_end, value) for each piece of evidence."""
         out = []
+        starts, ends = _char_offsets(doc)
         for start, end in self._occurrences(doc, hits, self._keys_for(rule.terms)).spans + hits.get(f"pat:{rule.id}", []):
-            span = doc[start:end]
-            out.append((start, end, span.start_char, span.end_char, None, {}))
+            out.append((start, end, starts[start], ends[end - 1], None, {}))
         if rule.entities:
             by_label = _entities_by_label(doc)
             for label in rule.entities:
@@ -335,6 +336,24 @@ class CategoryChecker:
         if c.count > 1:
             finding["count"] = c.count
         return finding
+
+
+_OFFSETS_KEY = "saring.char_offsets"
+
+
+def _char_offsets(doc) -> tuple[list[int], list[int]]:
+    """Each token's first and past-the-last character offsets, once per post (making a Span
+    per piece of evidence to ask it was most of the time on a post of 10,000 repeats)."""
+    offsets = doc.user_data.get(_OFFSETS_KEY)
+    if offsets is None:
+        # a token ends where the next begins, less its one trailing space (SPACY); computed
+        # from token attributes only (lexical ones such as LENGTH may be switched off)
+        array = doc.to_array([IDX, SPACY])
+        starts = array[:, 0].tolist()
+        following = starts[1:] + [len(doc_text(doc))]
+        ends = [nxt - int(sp) for nxt, sp in zip(following, array[:, 1].tolist())]
+        offsets = doc.user_data[_OFFSETS_KEY] = (starts, ends)
+    return offsets
 
 
 def _entities_by_label(doc) -> dict[str, list[tuple]]:
