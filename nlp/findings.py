@@ -18,13 +18,16 @@ class Finding:
     message: str
     suggestion: str | None = None
     basis: str | None = None
+    # one-click fixes, each replacing `text` (nlp/fixes.py); empty when none keeps the meaning
+    replacements: tuple[str, ...] = ()
 
     def to_dict(self, utf16: "Utf16Index | None" = None) -> dict:
         # built by hand: dataclasses.asdict deep-copies every field (~10x slower, per finding
         # per request)
         d = {"category": self.category, "rule_id": self.rule_id, "severity": self.severity,
              "start": self.start, "end": self.end, "text": self.text, "message": self.message,
-             "suggestion": self.suggestion, "basis": self.basis}
+             "suggestion": self.suggestion, "basis": self.basis,
+             "replacements": list(self.replacements)}
         if utf16 is not None:
             d["start_utf16"] = utf16(self.start)
             d["end_utf16"] = utf16(self.end)
