@@ -26,7 +26,9 @@ HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
 PAGES = FIXTURES / "pages"
 DIST = FIXTURES / "dist"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Screenshots taken by the tests go to an untracked folder; scripts/refresh_screenshots.py sets
+# SARING_SCREENSHOTS=docs/screenshots to refresh the docs' pictures on purpose.
+SCREENSHOTS = Path(os.environ.get("SARING_SCREENSHOTS") or (ROOT / "tests" / "browser" / ".out" / "screenshots"))
 EXT_ID = "ldjhkggihnbfhglcndojbckekmpmlmff"
 CHROMIUM = os.environ.get("SARING_CHROMIUM", "/usr/bin/chromium")
 POLICY_DIR = Path("/etc/chromium/policies/managed")
@@ -276,8 +278,10 @@ JS_MARKS = """() => {
   if (!host || !host.shadowRoot) return [];
   return [...host.shadowRoot.querySelectorAll('[data-saring-mark]')].filter(m => m.style.display !== 'none').map(m => {
     const r = m.getBoundingClientRect();
-    return {rule: m.getAttribute('data-saring-mark'), text: m.getAttribute('data-text'), severity: m.getAttribute('data-severity'),
-            start: +m.getAttribute('data-start'), end: +m.getAttribute('data-end'), cls: m.className,
+    // the marks carry no words or rule ids (a page could read them): the words come from the editor
+    const start = +m.getAttribute('data-start'), end = +m.getAttribute('data-end');
+    return {text: window.__editorText ? window.__editorText().slice(start, end) : null, severity: m.getAttribute('data-severity'),
+            start, end, cls: m.className,
             left: r.left, top: r.top, width: r.width, height: r.height};
   });
 }"""
