@@ -151,9 +151,15 @@ function failure(e, serverUrl) {
 function health(serverUrl) {
   return fetchJson(serverUrl + "/v1/health", { method: "GET" }, 2500).then(function (h) {
     if (!h || h.status !== "ok") return { offline: true, error: "not_saring", server: serverUrl };
-    state.health = h;
-    return h;
-  }, function (e) {
+    // Chromium may send a GET from the extension without an Origin header, so a server that
+    // refuses this extension still answers it; the check itself (a POST) tells the truth.
+    return fetchJson(serverUrl + "/v1/check", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: "." })
+    }, 2500).then(function () {
+      state.health = h;
+      return h;
+    });
+  }).catch(function (e) {
     var f = failure(e, serverUrl);
     if (!f.refused) f = { offline: true, error: f.error, server: serverUrl };
     state.health = f;
@@ -246,7 +252,7 @@ function check(msg, sender) {
     });
     return chain.then(function () {
       var result = parts.length === 1 ? results[0] : mergeParts(text, parts, results);
-      return { ok: true, result: result, partial: !!msg.split, rtt: Date.now() - t0 };
+      return { ok: true, result: result, partial: !!msg.split, guardMode: s.guardMode, rtt: Date.now() - t0 };
     }, function (e) {
       if (ctrl.signal.aborted && state.inflight.get(key) !== ctrl) return { superseded: true };
       return failure(e, s.serverUrl);

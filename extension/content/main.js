@@ -214,6 +214,8 @@
       st.slow = false;
       st.refused = null;
       if (resp && resp.ok) {
+        // the mode the check ran under (IT's block mode reaches the tab with its first answer)
+        if (resp.guardMode && cfg && cfg.settings.guardMode !== resp.guardMode) cfg.settings.guardMode = resp.guardMode;
         st.result = normalize(resp.result && resp.result.findings);
         if (split) {
           // only the head and the tail were sent: move the tail's findings to their place
