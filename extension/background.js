@@ -4,20 +4,27 @@
  * (default http://127.0.0.1:8731). Content scripts hand it the text of a compose box; it is
  * never logged or stored here.
  */
-/* global importScripts, SaringSettings, SaringI18n */
+/* global importScripts, SaringSettings, SaringI18n, SaringUtil */
 "use strict";
 
 if (typeof importScripts === "function" && typeof SaringSettings === "undefined") {
-  importScripts("common/settings.js", "common/i18n.js");
+  importScripts("common/util.js", "common/settings.js", "common/i18n.js");
 }
 
 var api = SaringSettings.api;
 var CHECK_TIMEOUT_MS = 4000;
-var SERVER_SETTINGS_TTL_MS = 5 * 60 * 1000;
+var SERVER_SETTINGS_TTL_MS = 5 * 60 * 1000;     // the server's recommendation (guard mode) is asked again after this
+var SERVER_SETTINGS_RETRY_MS = 5 * 1000;        // … or after this when the last ask failed
+var SERVER_SETTINGS_WAIT_MS = 800;              // how long a check waits for a stale recommendation
+var MAX_CHARS = 65536;                          // the server's limit per request (code points)
+var CHUNK = 60000;                              // a longer text is checked in overlapping parts
+var OVERLAP = 500;
 
 var state = {
   serverSettings: null,      // last /v1/settings answer
-  serverSettingsAt: 0,
+  serverSettingsAt: 0,       // when it was last asked for
+  serverSettingsOk: false,   // whether that ask succeeded
+  serverSettingsPending: null,
   health: null,              // last /v1/health answer or {offline:true}
   inflight: new Map()        // key tabId:frameId:editorKey -> AbortController
 };
@@ -80,27 +87,42 @@ function fetchJson(url, opts, timeoutMs) {
   });
 }
 
-function effective() {
+/** The effective settings. `wait`: a check waits briefly for a stale server recommendation;
+ * the settings a tab loads do not (the tab reloads them when the recommendation changes). */
+function effective(wait) {
   return Promise.all([getUser(), getManaged()]).then(function (res) {
     var user = res[0], managed = res[1];
-    // refresh the server's recommendation now and then, without waiting for it
-    var fresh = Date.now() - state.serverSettingsAt < SERVER_SETTINGS_TTL_MS;
-    if (!fresh) refreshServerSettings(user, managed);
-    return SaringSettings.compute(user, managed, state.serverSettings);
+    // The server's recommendation (IT's block mode among others) must reach every tab: when it
+    // is stale it is asked again, and a check waits for it briefly.
+    var ttl = state.serverSettingsOk ? SERVER_SETTINGS_TTL_MS : SERVER_SETTINGS_RETRY_MS;
+    var stale = Date.now() - state.serverSettingsAt >= ttl;
+    var pending = stale ? refreshServerSettings(user, managed) : state.serverSettingsPending;
+    if (!pending || !wait) return SaringSettings.compute(user, managed, state.serverSettings);
+    return Promise.race([pending, new Promise(function (r) { setTimeout(r, SERVER_SETTINGS_WAIT_MS); })]).then(function () {
+      return SaringSettings.compute(user, managed, state.serverSettings);
+    });
   });
 }
 
 function refreshServerSettings(user, managed) {
+  if (state.serverSettingsPending) return state.serverSettingsPending;
   state.serverSettingsAt = Date.now();
   var eff = SaringSettings.compute(user, managed, null).settings;
-  return fetchJson(eff.serverUrl + "/v1/settings", { method: "GET" }, 2500).then(function (s) {
+  var p = fetchJson(eff.serverUrl + "/v1/settings", { method: "GET" }, 2500).then(function (s) {
+    state.serverSettingsOk = true;
     var changed = JSON.stringify(s) !== JSON.stringify(state.serverSettings);
     state.serverSettings = s;
+    // every tab reloads its settings when this changes (content scripts watch serverSettings)
     if (changed) api.storage.local.set({ serverSettings: s });
     return s;
   }, function () {
+    state.serverSettingsOk = false;
     return state.serverSettings;
+  }).finally(function () {
+    if (state.serverSettingsPending === p) state.serverSettingsPending = null;
   });
+  state.serverSettingsPending = p;
+  return p;
 }
 
 // Restore the cached recommendation when the worker starts again.
@@ -118,14 +140,85 @@ function config() {
   });
 }
 
+/** What a failed request says about the server: refused (403, e.g. this extension's id is not
+ * allowed), unreachable, or a client error. */
+function failure(e, serverUrl) {
+  if (e && e.status === 403) return { refused: e.message || "forbidden", server: serverUrl };
+  if (e && e.status && e.status < 500) return { ok: false, error: e.message };
+  return { offline: true, error: String(e && e.message || e) };
+}
+
 function health(serverUrl) {
   return fetchJson(serverUrl + "/v1/health", { method: "GET" }, 2500).then(function (h) {
-    state.health = h;
-    return h;
-  }, function (e) {
-    state.health = { offline: true, error: String(e && e.message || e) };
-    return state.health;
+    if (!h || h.status !== "ok") return { offline: true, error: "not_saring", server: serverUrl };
+    // Chromium may send a GET from the extension without an Origin header, so a server that
+    // refuses this extension still answers it; the check itself (a POST) tells the truth.
+    return fetchJson(serverUrl + "/v1/check", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: "." })
+    }, 2500).then(function () {
+      state.health = h;
+      return h;
+    });
+  }).catch(function (e) {
+    var f = failure(e, serverUrl);
+    if (!f.refused) f = { offline: true, error: f.error, server: serverUrl };
+    state.health = f;
+    return f;
   });
+}
+
+/** Split a text longer than the server's limit into overlapping parts (UTF-16 offsets), cut at
+ * white space and never inside a surrogate pair. */
+function partsOf(text) {
+  if (text.length <= MAX_CHARS) return [{ start: 0, text: text }];
+  var parts = [], start = 0;
+  while (start < text.length) {
+    var end = Math.min(text.length, start + CHUNK);
+    if (end < text.length) {
+      var ws = text.lastIndexOf(" ", end);
+      if (ws > start + CHUNK - 2000) end = ws;
+      if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end--;
+    }
+    parts.push({ start: start, text: text.slice(start, end) });
+    if (end >= text.length) break;
+    var next = end - OVERLAP;
+    var ws2 = text.indexOf(" ", next);
+    if (ws2 > 0 && ws2 < end) next = ws2 + 1;
+    if (/[\uDC00-\uDFFF]/.test(text.charAt(next))) next++;
+    start = next;
+  }
+  return parts;
+}
+
+function codePoints(s) {
+  var n = 0;
+  for (var i = 0; i < s.length; i++) { var c = s.charCodeAt(i); if (c < 0xDC00 || c > 0xDFFF) n++; }
+  return n;
+}
+
+/** Findings of every part, moved to offsets in the whole text; the same finding seen in two
+ * overlapping parts is kept once. */
+function mergeParts(text, parts, results) {
+  var out = [], seen = {};
+  parts.forEach(function (p, i) {
+    var cp = codePoints(text.slice(0, p.start));
+    (results[i].findings || []).forEach(function (f) {
+      var g = Object.assign({}, f);
+      var su = typeof f.start_utf16 === "number" ? f.start_utf16 : f.start;
+      var eu = typeof f.end_utf16 === "number" ? f.end_utf16 : f.end;
+      g.start_utf16 = su + p.start;
+      g.end_utf16 = eu + p.start;
+      g.start = f.start + cp;
+      g.end = f.end + cp;
+      var key = g.rule_id + ":" + g.start_utf16 + ":" + g.end_utf16;
+      if (seen[key]) return;
+      seen[key] = true;
+      out.push(g);
+    });
+  });
+  out.sort(function (a, b) { return a.start_utf16 - b.start_utf16 || a.end_utf16 - b.end_utf16; });
+  var last = results[results.length - 1] || {};
+  return { findings: out, version: last.version, partial: parts.length > 1 };
 }
 
 function check(msg, sender) {
@@ -134,26 +227,35 @@ function check(msg, sender) {
   if (prev) prev.abort();          // a newer text supersedes the request in flight
   var ctrl = new AbortController();
   state.inflight.set(key, ctrl);
-  return effective().then(function (eff) {
+  return effective(true).then(function (eff) {
     var s = eff.settings;
-    var body = {
-      text: msg.text,
-      platform: msg.platform || "web",
-      categories: SaringSettings.enabledCategories(s),
-      locale: s.language
-    };
+    var text = String(msg.text || "");
+    var parts = partsOf(text);
     var t0 = Date.now();
-    return fetchJson(s.serverUrl + "/v1/check", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      signal: ctrl.signal
-    }, msg.timeoutMs || CHECK_TIMEOUT_MS).then(function (result) {
-      return { ok: true, result: result, rtt: Date.now() - t0 };
+    var results = [];
+    // one part after the other: the server is a small local process
+    var chain = Promise.resolve();
+    parts.forEach(function (p) {
+      chain = chain.then(function () {
+        return fetchJson(s.serverUrl + "/v1/check", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({
+            text: p.text,
+            platform: msg.platform || "web",
+            categories: SaringSettings.enabledCategories(s),
+            locale: s.language
+          }),
+          signal: ctrl.signal
+        }, msg.timeoutMs || CHECK_TIMEOUT_MS).then(function (r) { results.push(r); });
+      });
+    });
+    return chain.then(function () {
+      var result = parts.length === 1 ? results[0] : mergeParts(text, parts, results);
+      return { ok: true, result: result, partial: !!msg.split, guardMode: s.guardMode, rtt: Date.now() - t0 };
     }, function (e) {
       if (ctrl.signal.aborted && state.inflight.get(key) !== ctrl) return { superseded: true };
-      if (e && e.status && e.status < 500 && e.status !== 403) return { ok: false, error: e.message };
-      return { offline: true, error: String(e && e.message || e) };
+      return failure(e, s.serverUrl);
     });
   }).finally(function () {
     if (state.inflight.get(key) === ctrl) state.inflight.delete(key);
@@ -173,7 +275,9 @@ api.runtime.onMessage.addListener(function (msg, sender, sendResponse) {
     case "config": p = config(); break;
     case "check": p = check(msg, sender); break;
     case "health":
-      p = effective().then(function (eff) { return health(eff.settings.serverUrl); });
+      // Options may test an address before it is saved
+      p = msg.serverUrl ? health(SaringSettings.normalizeServerUrl(msg.serverUrl)) :
+        effective().then(function (eff) { return health(eff.settings.serverUrl); });
       break;
     case "categories":
       p = getJsonFromServer("/v1/categories?locale=" + encodeURIComponent(msg.locale || "id"));
@@ -194,14 +298,13 @@ api.runtime.onMessage.addListener(function (msg, sender, sendResponse) {
  * origins the user or IT listed and for which the browser granted the host permission. */
 var EXTRA_SCRIPT_ID = "saring-extra-sites";
 function originPattern(site) {
-  site = String(site).trim().replace(/\/\*$/, "").replace(/\/+$/, "");
-  if (!/^https?:\/\//.test(site)) site = "https://" + site;
-  return site + "/*";
+  var o = SaringUtil.normalizeOrigin(site);
+  return o ? o + "/*" : null;
 }
 function syncSiteScripts() {
   if (!api.scripting || !api.scripting.registerContentScripts) return Promise.resolve(null);
   return effective().then(function (eff) {
-    var patterns = (eff.settings.extraSites || []).map(originPattern);
+    var patterns = (eff.settings.extraSites || []).map(originPattern).filter(Boolean);
     return promisify(function (cb) { api.permissions.getAll(cb); }).then(function (perms) {
       var granted = (perms && perms.origins) || [];
       var allowed = patterns.filter(function (p) {
@@ -225,9 +328,14 @@ api.storage.onChanged.addListener(function (changes, area) {
   if (area === "managed") loadManaged();
   if (area === "managed" || (area === "local" && changes.settings)) {
     syncSiteScripts();
-    if (area === "managed" || (changes.settings && changes.settings.newValue &&
-        changes.settings.oldValue && changes.settings.newValue.serverUrl !== changes.settings.oldValue.serverUrl)) {
+    // a new server address (also the first one set) asks that server for its recommendation
+    var oldUrl = changes.settings && changes.settings.oldValue && changes.settings.oldValue.serverUrl;
+    var newUrl = changes.settings && changes.settings.newValue && changes.settings.newValue.serverUrl;
+    if (area === "managed" || (changes.settings && oldUrl !== newUrl)) {
       state.serverSettingsAt = 0;
+      state.serverSettingsOk = false;
+      state.serverSettingsPending = null;
+      Promise.all([getUser(), getManaged()]).then(function (r) { refreshServerSettings(r[0], r[1]); });
     }
   }
 });

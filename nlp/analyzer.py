@@ -22,6 +22,7 @@ import spacy.attrs
 from . import pipeline  # noqa: F401  (registers the factories)
 from .doctext import replace_lone_surrogates
 from .findings import Finding, Report
+from .fixes import replacements_for
 from .pipeline.engine import FINDINGS_KEY
 from .rules import CATEGORIES, SEVERITIES, load_all_rulesets
 
@@ -183,7 +184,8 @@ class Analyzer:
             findings.append(Finding(category=f["category"], rule_id=f["rule_id"], severity=f["severity"],
                                     start=f["start"], end=f["end"], text=text[f["start"]:f["end"]],
                                     message=msg["message"] or f["message"], suggestion=msg["suggestion"],
-                                    basis=msg["basis"], count=f.get("count", 1)))
+                                    basis=msg["basis"], count=f.get("count", 1),
+                                    replacements=replacements_for(f["rule_id"], text[f["start"]:f["end"]])))
         findings.sort(key=lambda f: (f.start, f.end, f.category))
         return Report(text=text, findings=findings)
 

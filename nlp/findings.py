@@ -19,13 +19,16 @@ class Finding:
     suggestion: str | None = None
     basis: str | None = None
     count: int = 1  # how many times this rule fired on this same word in the post (repeats merged)
+    # one-click fixes, each replacing `text` (nlp/fixes.py); empty when none keeps the meaning
+    replacements: tuple[str, ...] = ()
 
     def to_dict(self, utf16: "Utf16Index | None" = None) -> dict:
         # built by hand: dataclasses.asdict deep-copies every field (~10x slower, per finding
         # per request)
         d = {"category": self.category, "rule_id": self.rule_id, "severity": self.severity,
              "start": self.start, "end": self.end, "text": self.text, "message": self.message,
-             "suggestion": self.suggestion, "basis": self.basis}
+             "suggestion": self.suggestion, "basis": self.basis,
+             "replacements": list(self.replacements)}
         if self.count > 1:  # optional, additive: present only for a merged repeat
             d["count"] = self.count
         if utf16 is not None:

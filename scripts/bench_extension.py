@@ -5,7 +5,8 @@ a real `saring serve`, the Lexical / Draft.js / Quill / textarea fixture pages).
 Two numbers per fixture:
 
 * per-keystroke main-thread cost of the content script, on a post of about 1,000 characters
-  that already carries findings (so underlines are kept aligned on every keystroke). The
+  that already carries findings (so underlines are kept aligned on every keystroke), and in a
+  textarea right after a 20,000-character paste (row "instagram+paste20k"). The
   content script times each of its own handlers (keydown, input, mutation observer, the
   frame's layout pass) with performance.now(); they are read from its isolated world through
   CDP and summed per keystroke. Target: p95 < 2 ms.
@@ -80,13 +81,15 @@ def long_post(n=1000):
     return text[:n]
 
 
-def per_keystroke_cost(ctx, name, keys, delay_ms):
+def per_keystroke_cost(ctx, name, keys, delay_ms, length=1000):
     page = ctx.new_page()
     world = H.IsolatedWorld(page)
     H.open_platform(ctx, name, page)
+    # the content script records its handlers' time only when asked (never in a user's tab)
+    world.eval("SaringCS.enablePerf()")
     H.focus_editor(page, name)
-    post = long_post(1000 - keys)
-    page.keyboard.insert_text(post)
+    post = long_post(length - keys)
+    page.keyboard.insert_text(post)  # one input event with the whole text, as a paste
     H.wait_badge(page, count=None, timeout=10000)
     page.wait_for_function("() => { const b = document.querySelector('[data-saring=badge]'); return b && +b.dataset.count > 0; }",
                            timeout=10000)
@@ -169,6 +172,13 @@ def main(argv=None):
                 results["fixtures"][name] = {"editor": H.PLATFORMS[name]["kind"], "keystroke": cost, "highlight": lat,
                                              "seconds": round(time.monotonic() - t0, 1)}
                 print(f"  {name}: done in {time.monotonic() - t0:.1f} s", file=sys.stderr)
+            if "instagram" in args.fixtures.split(","):
+                # typing on right after a 20,000-character paste into a textarea
+                t0 = time.monotonic()
+                cost = per_keystroke_cost(ctx, "instagram", args.keys, args.delay, length=20000)
+                results["fixtures"]["instagram+paste20k"] = {"editor": "textarea", "keystroke": cost, "highlight": None,
+                                                             "seconds": round(time.monotonic() - t0, 1)}
+                print(f"  instagram+paste20k: done in {time.monotonic() - t0:.1f} s", file=sys.stderr)
             ctx.close()
     finally:
         server.stop()
@@ -176,7 +186,7 @@ def main(argv=None):
     rows = [("fixture", "editor", "keys", "post len", "key p50 ms", "key p95 ms", "key max ms",
              "hl p50 ms", "hl p95 ms", "hl max ms")]
     for name, r in results["fixtures"].items():
-        k, h = r["keystroke"], r["highlight"]
+        k, h = r["keystroke"], r["highlight"] or {"p50_ms": float("nan"), "p95_ms": float("nan"), "max_ms": float("nan")}
         rows.append((name, r["editor"], str(k["keystrokes"]), str(k["post_length"]), f"{k['p50_ms']:.3f}",
                      f"{k['p95_ms']:.3f}", f"{k['max_ms']:.3f}", f"{h['p50_ms']:.0f}", f"{h['p95_ms']:.0f}",
                      f"{h['max_ms']:.0f}"))
@@ -186,7 +196,7 @@ def main(argv=None):
         if i == 0:
             print("  ".join("-" * w for w in widths))
     worst_key = max(r["keystroke"]["p95_ms"] for r in results["fixtures"].values())
-    worst_hl = max(r["highlight"]["p95_ms"] for r in results["fixtures"].values())
+    worst_hl = max(r["highlight"]["p95_ms"] for r in results["fixtures"].values() if r["highlight"])
     results["summary"] = {"keystroke_p95_ms_worst": worst_key, "highlight_p95_ms_worst": worst_hl,
                           "meets_targets": worst_key < 2.0 and worst_hl < 800.0}
     print(f"\nworst p95 per keystroke: {worst_key:.3f} ms (target < 2 ms); "

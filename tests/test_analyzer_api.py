@@ -38,7 +38,7 @@ def test_to_dict_shape_and_utf16_offsets(analyzer):
     assert d["summary"]["counts"]["flexing"] == len([f for f in d["findings"] if f["category"] == "flexing"])
     for f in d["findings"]:
         assert set(f) == {"category", "rule_id", "severity", "start", "end", "start_utf16", "end_utf16", "text",
-                          "message", "suggestion", "basis"}
+                          "message", "suggestion", "basis", "replacements"}
         assert text[f["start"]:f["end"]] == f["text"]
         utf16 = text.encode("utf-16-le")
         assert utf16[f["start_utf16"] * 2:f["end_utf16"] * 2].decode("utf-16-le") == f["text"]
@@ -162,7 +162,7 @@ def test_finding_dict_carries_every_field(analyzer):
     assert report.findings
     for finding in report.findings:
         d = finding.to_dict()
-        expected = asdict(finding)
+        expected = {**asdict(finding), "replacements": list(finding.replacements)}
         if expected["count"] == 1:  # "count" is optional: present only for merged repeats
             del expected["count"]
         assert d == expected

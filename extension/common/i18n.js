@@ -21,14 +21,7 @@
       });
   }
 
-  function format(table, key, subs) {
-    var s = (table && table[key]) || key;
-    if (subs !== undefined) {
-      if (!Array.isArray(subs)) subs = [subs];
-      s = s.replace(/\$(\d)/g, function (_, n) { var v = subs[Number(n) - 1]; return v === undefined ? "" : String(v); });
-    }
-    return s;
-  }
+  var format = root.SaringUtil.format;
 
   /** Fill elements carrying data-i18n (textContent), data-i18n-title and data-i18n-placeholder. */
   function apply(doc, table) {

@@ -57,11 +57,12 @@
     extraSites: [],             // other origins the user or IT enabled, e.g. "https://intranet.example.go.id"
     disabledRules: [],          // rule ids switched off with "Matikan aturan ini"
     language: "id",             // UI and message language: "id" | "en"
+    pausedUntil: 0,             // "Jeda 1 jam": Saring is off everywhere until this time (ms since epoch)
     debounceMs: 400
   };
 
   // Keys the user may set (guardMode is IT's: managed policy or the server's recommendation).
-  var USER_KEYS = ["serverUrl", "threshold", "categories", "sites", "extraSites", "disabledRules", "language"];
+  var USER_KEYS = ["serverUrl", "threshold", "categories", "sites", "extraSites", "disabledRules", "language", "pausedUntil"];
   var MANAGED_KEYS = ["serverUrl", "guardMode", "threshold", "categories", "sites", "extraSites", "language"];
 
   function clone(v) { return v === undefined ? v : JSON.parse(JSON.stringify(v)); }
@@ -81,6 +82,10 @@
     url = String(url || "").trim().replace(/\/+$/, "");
     if (!/^https?:\/\//i.test(url)) url = "http://" + url;
     return url;
+  }
+  /** Is this server address on this computer (no host permission needed)? */
+  function isLoopbackUrl(url) {
+    try { return root.SaringUtil.LOOPBACK.indexOf(new URL(normalizeServerUrl(url)).hostname) >= 0; } catch (e) { return false; }
   }
 
   function validSeverity(s) { return s === "info" || s === "warning" || s === "high"; }
@@ -119,6 +124,9 @@
           break;
         case "language":
           if (v === "id" || v === "en") eff[k] = v;
+          break;
+        case "pausedUntil":
+          if (typeof v === "number" && isFinite(v)) eff[k] = v;
           break;
         case "extraSites":
         case "disabledRules":
@@ -160,14 +168,20 @@
     return CATEGORY_IDS.filter(function (id) { return settings.categories[id] !== false; });
   }
 
+  /** The end of a pause ("Jeda 1 jam") still running, or 0. Block mode cannot be paused. */
+  function pausedUntil(settings) {
+    var until = settings.pausedUntil || 0;
+    return settings.guardMode !== "block" && until > Date.now() ? until : 0;
+  }
+
   /** Is Saring on for this hostname/origin? */
   function isEnabledFor(settings, loc) {
+    if (pausedUntil(settings)) return false;
     var site = siteForHost(loc.hostname);
     if (site) return settings.sites[site.id] !== false;
     var origin = loc.origin || (loc.protocol + "//" + loc.host);
     return (settings.extraSites || []).some(function (s) {
-      s = String(s).replace(/\/+$/, "").replace(/\/\*$/, "");
-      return s === origin || s === loc.hostname;
+      return root.SaringUtil.normalizeOrigin(s) === origin || s === loc.hostname;
     });
   }
 
@@ -197,7 +211,9 @@
     siteForHost: siteForHost,
     enabledCategories: enabledCategories,
     isEnabledFor: isEnabledFor,
+    pausedUntil: pausedUntil,
     normalizeServerUrl: normalizeServerUrl,
+    isLoopbackUrl: isLoopbackUrl,
     storageGet: storageGet,
     clone: clone
   };

@@ -16,19 +16,17 @@
       return new Promise(function (resolve) { api.storage.local.set({ settings: s }, resolve); });
     });
   }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
-  function switchEl(id, checked, disabled, onChange) {
+  var el = root.SaringUtil.el;
+  /** A switch (a checkbox styled as one) with an accessible name. */
+  function switchEl(id, checked, disabled, onChange, name) {
     var lab = el("label", "switch");
     var inp = el("input");
     inp.type = "checkbox";
     if (id) inp.id = id;
     inp.checked = !!checked;
     inp.disabled = !!disabled;
+    inp.setAttribute("role", "switch");
+    if (name) inp.setAttribute("aria-label", name);
     inp.addEventListener("change", function () { onChange(inp.checked); });
     lab.appendChild(inp);
     lab.appendChild(el("span"));

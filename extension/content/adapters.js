@@ -3,7 +3,8 @@
  * One small adapter per platform: which elements are its compose boxes, which are its
  * publish/send buttons, and which key sends. Markup changes often on these sites, so every
  * adapter falls back to the generic rules: any <textarea> or contenteditable is a compose box,
- * and a button whose label reads like "Post"/"Kirim"/"Send"/… near it is its publish button.
+ * and a button whose label reads like "Post"/"Kirim"/"Send"/… that belongs to that box (same
+ * form, dialog or post, close by, no other box in between) is its publish button.
  * Adapters only read the page; they never change it.
  */
 (function (root) {
@@ -33,7 +34,7 @@
     facebook: {
       editors: ['[data-lexical-editor="true"]', 'div[role="textbox"][contenteditable="true"]', "textarea"],
       publish: ['[aria-label="Post"]', '[aria-label="Posting"]', '[aria-label="Kirim"]', '[aria-label="Send"]',
-        '[aria-label="Comment"]', '[aria-label="Komentari"]', '[aria-label="Press enter to send"]',
+        '[aria-label="Press enter to send"]',
         '[aria-label="Tekan enter untuk mengirim"]', '[data-testid="react-composer-post-button"]'],
       // Comment boxes and Messenger send with Enter; the post composer does not.
       sendKey: function (e, editor) { return plainEnter(e) && COMMENT_OR_CHAT.test(ariaOf(editor)); }
@@ -142,13 +143,46 @@
     return r.commonAncestorContainer;
   }
 
-  /** The compose box a publish button belongs to: the candidate sharing the deepest ancestor. */
-  function editorForButton(button, candidates) {
+  /** Buttons a browser activates itself on Enter/Space (with a trusted click). */
+  function nativelyActivated(btn) {
+    return btn.tagName === "BUTTON" || (btn.tagName === "INPUT" && /^(submit|button)$/i.test(btn.type));
+  }
+
+  // Containers that hold one compose box with its own buttons, and posts in a feed.
+  var COMPOSE_CONTAINER = 'form, dialog, [role="dialog"], [role="form"]';
+  var POST_CONTAINER = 'article, [role="article"]';
+  var EDITABLE_SEL = 'textarea, [contenteditable=""], [contenteditable="true"], [contenteditable="plaintext-only"]';
+  var MAX_LEVELS = 8;
+
+  /** Does `button` belong to compose box `ed`? Not when it sits in a post, a dialog or a form
+   * that does not hold the box, nor (for buttons found by their label) when it is far from the
+   * box or shares its container with another compose box. `ca` is their common ancestor. */
+  function belongs(adapter, ed, button, ca) {
+    if (!ca || ca === document || ca === document.documentElement || ca === document.body) return false;
+    var post = button.closest(POST_CONTAINER);
+    if (post && !post.contains(ed)) return false;
+    var box = ed.closest(COMPOSE_CONTAINER);
+    if (box && !box.contains(button)) return false;
+    if (adapter.publishSelector && !adapter.publishLabel && button.matches(adapter.publishSelector)) return true;
+    var levels = 0;
+    for (var n = ed; n && n !== ca; n = n.parentNode) levels++;
+    if (levels > MAX_LEVELS) return false;
+    var others = ca.querySelectorAll(EDITABLE_SEL);
+    for (var i = 0; i < others.length; i++) {
+      var r = editableRoot(others[i]);
+      if (r && r !== ed) return false;
+    }
+    return true;
+  }
+
+  /** The compose box a publish button belongs to: among the boxes it belongs to, the one
+   * sharing the deepest ancestor with it; null when it belongs to none. */
+  function editorForButton(adapter, button, candidates) {
     var best = null, bestDepth = -1;
     candidates.forEach(function (ed) {
       if (!ed.isConnected) return;
       var ca = commonAncestor(ed, button);
-      if (!ca || ca === document || ca === document.documentElement) return;
+      if (!belongs(adapter, ed, button, ca)) return;
       var d = depth(ca);
       if (d > bestDepth) { best = ed; bestDepth = d; }
     });
@@ -160,6 +194,7 @@
     editableRoot: editableRoot,
     publishButton: publishButton,
     editorForButton: editorForButton,
+    nativelyActivated: nativelyActivated,
     plainEnter: plainEnter,
     modEnter: modEnter
   };

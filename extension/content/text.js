@@ -111,7 +111,7 @@
     container.appendChild(this.el);
     this.styleKey = "";
   }
-  Mirror.prototype.sync = function (ta) {
+  Mirror.prototype.sync = function (ta, text, upto) {
     // Reading ~40 computed properties is the costly part: do it only when the box changed size
     // or every few seconds (a class change may restyle the field), not on every keystroke.
     var w = ta.clientWidth, h = ta.clientHeight, now = performance.now();
@@ -135,7 +135,16 @@
         st.height = "auto";
       }
     }
-    var v = ta.value;
+    // Only the text up to the last finding (and the rest of its line, which decides where that
+    // line wraps) is copied: text after it cannot move it. Typing further on, after a long
+    // paste, then leaves the mirror as it is, and the browser has nothing to lay out again.
+    var v = text === undefined ? ta.value : text;
+    if (upto !== undefined && upto < v.length) {
+      var nl = v.indexOf("\n", upto);
+      var cut = nl < 0 ? v.length : nl;
+      if (cut - upto > 400) cut = upto + 400;
+      v = v.slice(0, cut);
+    }
     if (this.text.data !== v) this.text.data = v;
   };
   /** Viewport rects of [start,end) in textarea `ta` (call sync() first). */

@@ -29,6 +29,12 @@
     St.message({ type: "health" }).then(function (h) {
       var dot = document.getElementById("serverDot");
       var st = document.getElementById("serverStatus");
+      if (h && h.refused) {
+        dot.className = "dot off";
+        st.textContent = t("popupServerRefused", [h.refused]);
+        document.body.setAttribute("data-server", "refused");
+        return;
+      }
       if (!h || h.offline) {
         dot.className = "dot off";
         st.textContent = t("popupServerOffline");
@@ -48,7 +54,9 @@
 
   function renderSite(tab, state) {
     var url = null;
-    try { url = tab && tab.url ? new URL(tab.url) : null; } catch (e) { url = null; }
+    // without the platforms' host permissions the tab's address is known through its page state
+    var href = (tab && tab.url) || (state && state.origin) || null;
+    try { url = href ? new URL(href) : null; } catch (e) { url = null; }
     var nameEl = document.getElementById("siteName");
     var sw = document.getElementById("siteSwitch");
     var un = document.getElementById("siteUnsupported");
@@ -103,6 +111,7 @@
     var box = document.getElementById("findings");
     box.textContent = "";
     if (!state || !state.hasEditor) { box.textContent = t("popupNoEditor"); return; }
+    if (state.refused) { box.textContent = t("popupServerRefused", [state.refused]); return; }
     if (state.offline) { box.textContent = t("cardOffline"); return; }
     if (!state.findings.length) { box.textContent = t("popupNoFindings"); return; }
     box.className = "small";
@@ -125,10 +134,13 @@
     document.getElementById("catLock").hidden = !locked;
     S.CATEGORY_IDS.forEach(function (id) {
       var row = el("div", "row");
-      row.appendChild(el("span", "", (names && names[id]) || t("cat_" + id)));
+      var name = (names && names[id]) || t("cat_" + id);
+      var lab = el("label", "", name);
+      lab.htmlFor = "cat-" + id;
+      row.appendChild(lab);
       row.appendChild(St.switchEl("cat-" + id, cfg.settings.categories[id] !== false, locked, function (v) {
         St.update(function (s) { s.categories = Object.assign({}, s.categories || {}); s.categories[id] = v; });
-      }));
+      }, name));
       box.appendChild(row);
     });
   }
@@ -172,6 +184,14 @@
     document.getElementById("mode").textContent = c.settings.guardMode === "block" ? t("modeBlock") : t("modeWarn");
     document.getElementById("modeLock").hidden = !(c.managed && c.managed.guardMode);
     document.getElementById("openOptions").addEventListener("click", function () { api.runtime.openOptionsPage(); });
+    var paused = S.pausedUntil(c.settings);
+    if (paused) {
+      document.getElementById("pausedBox").hidden = false;
+      document.getElementById("pausedText").textContent = t("popupPaused", [new Date(paused).toLocaleTimeString(c.settings.language === "en" ? "en-GB" : "id-ID", { hour: "2-digit", minute: "2-digit" })]);
+      document.getElementById("resume").addEventListener("click", function () {
+        St.update(function (s) { s.pausedUntil = 0; }).then(function () { document.getElementById("pausedBox").hidden = true; });
+      });
+    }
     renderServer();
     renderStats();
     St.message({ type: "categories", locale: c.settings.language }).then(function (list) {

@@ -21,12 +21,16 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[2]
-EXT = ROOT / "extension"
+# SARING_EXTENSION_DIR runs the tests against another copy of the extension (e.g. an older
+# commit's, to see a new test fail there)
+EXT = Path(os.environ.get("SARING_EXTENSION_DIR") or (ROOT / "extension"))
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
 PAGES = FIXTURES / "pages"
 DIST = FIXTURES / "dist"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# Screenshots taken by the tests go to an untracked folder; scripts/refresh_screenshots.py sets
+# SARING_SCREENSHOTS=docs/screenshots to refresh the docs' pictures on purpose.
+SCREENSHOTS = Path(os.environ.get("SARING_SCREENSHOTS") or (ROOT / "tests" / "browser" / ".out" / "screenshots"))
 EXT_ID = "ldjhkggihnbfhglcndojbckekmpmlmff"
 CHROMIUM = os.environ.get("SARING_CHROMIUM", "/usr/bin/chromium")
 POLICY_DIR = Path("/etc/chromium/policies/managed")
@@ -276,8 +280,10 @@ JS_MARKS = """() => {
   if (!host || !host.shadowRoot) return [];
   return [...host.shadowRoot.querySelectorAll('[data-saring-mark]')].filter(m => m.style.display !== 'none').map(m => {
     const r = m.getBoundingClientRect();
-    return {rule: m.getAttribute('data-saring-mark'), text: m.getAttribute('data-text'), severity: m.getAttribute('data-severity'),
-            start: +m.getAttribute('data-start'), end: +m.getAttribute('data-end'), cls: m.className,
+    // the marks carry no words or rule ids (a page could read them): the words come from the editor
+    const start = +m.getAttribute('data-start'), end = +m.getAttribute('data-end');
+    return {text: window.__editorText ? window.__editorText().slice(start, end) : null, severity: m.getAttribute('data-severity'),
+            start, end, cls: m.className,
             left: r.left, top: r.top, width: r.width, height: r.height};
   });
 }"""
@@ -364,3 +370,45 @@ class IsolatedWorld:
 
 def new_user_dir(prefix="saring-browser-") -> str:
     return tempfile.mkdtemp(prefix=prefix)
+
+
+# ---------------------------------------------------------------- more helpers
+
+AXE = FIXTURES / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_serious(page, include=None):
+    """axe-core's serious and critical violations on the page (or inside `include`, a list of
+    axe context selectors). axe is evaluated through DevTools, so an extension page's CSP does
+    not stop it; it reads open shadow roots, where Saring's card and guard live."""
+    if not page.evaluate("() => !!window.axe"):
+        page.evaluate("() => { " + AXE.read_text(encoding="utf-8") + "\n}")
+        if not page.evaluate("() => !!window.axe"):
+            page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    found = page.evaluate("""(inc) => axe.run(inc ? {include: inc} : document, {resultTypes: ['violations']})
+        .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                            nodes: v.nodes.map(n => JSON.stringify(n.target))})))""", include)
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def config_server(log_dir: Path, toml: str) -> Server:
+    """A real `saring serve` with its own configuration file."""
+    cfg = Path(log_dir) / f"saring-{free_port()}.toml"
+    cfg.write_text(toml, encoding="utf-8")
+    return Server(log_dir, extra_args=["--config", str(cfg)])
+
+
+def open_badge_card(page):
+    page.locator("[data-saring=badge] button").click()
+    card = page.locator("[data-saring=card] .card")
+    card.wait_for(state="visible", timeout=3000)
+    return card
+
+
+def new_context(pw, settings: dict):
+    """A chromium with the extension and these user settings (set the first time, as a user would)."""
+    user_dir = new_user_dir()
+    ctx = launch(pw, user_dir)
+    set_user_settings(ctx, settings)
+    close_extra_pages(ctx)
+    return ctx, user_dir

@@ -139,7 +139,8 @@ def test_card_on_hover_and_actions(ext_page, server, risky_expected):
     card.wait_for(state="visible", timeout=3000)
     assert page.locator("[data-saring=card] .item:visible").count() == n - 1
     # "Matikan aturan ini": the rule is switched off in the settings
-    rule = page.locator("[data-saring=card] .item:visible").first.get_attribute("data-rule")
+    shown = page.locator("[data-saring=card] .item:visible .ev").first.inner_text().strip("\u201c\u201d")
+    rule = next(x["rule_id"] for x in risky_expected["findings"] if x["text"] == shown)
     page.locator("[data-saring=card] [data-action=disable-rule]:visible").first.click()
     H.wait_badge(page, count=n - 2)
     stored = H.service_worker(ext_page.context).evaluate(
