@@ -5,6 +5,7 @@
     saring doctor
     saring stats [--office DIR]
     saring check [TEXT | -] [--json] [--categories ids] [--locale id|en]
+    saring audit PATH [--html FILE] [--json FILE] [--csv FILE] [--since D] [--until D] …  (server/audit/cli.py)
     saring --version
 
 ``check`` exits 0 when there is no finding of severity ``warning`` or above, 1 when there
@@ -56,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", default=None, help="berkas konfigurasi TOML (aturan organisasi)")
 
     from .admin import add_parsers  # config check|show|paths, doctor, stats
+    from .audit.cli import add_parser as add_audit_parser  # audit PATH (server/audit/)
 
     add_parsers(sub, _Parser)
+    add_audit_parser(sub, _Parser)
     return p
 
 
@@ -229,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check(args)
     if args.command == "serve":
         return cmd_serve(args)
+    if args.command == "audit":
+        from .audit.cli import cmd_audit
+
+        return cmd_audit(args)
     from .admin import dispatch
 
     rc = dispatch(args, parser)
