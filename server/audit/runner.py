@@ -127,10 +127,19 @@ def _worker_check(texts: list[str]):
     return _worker_checker(texts)
 
 
+_default_analyzer = None
+
+
 def make_analyzer(options: AuditOptions):
+    """The analyzer for this audit; the default rules' one is built once per process."""
+    global _default_analyzer
     from nlp import Analyzer
 
-    return Analyzer(options.analyzer_config)
+    if options.analyzer_config is not None:
+        return Analyzer(options.analyzer_config)
+    if _default_analyzer is None:
+        _default_analyzer = Analyzer()
+    return _default_analyzer
 
 
 # ------------------------------------------------------------------ the audit
