@@ -20,6 +20,7 @@ import io
 import os
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
@@ -65,7 +66,7 @@ class _CappedReader(io.RawIOBase):
     def readinto(self, b) -> int:
         try:
             data = self._raw.read(len(b))
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:  # CRC error, truncated data
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as e:  # CRC, truncated data
             raise SkipFile(f"berkas rusak di dalam arsip ({type(e).__name__})") from None
         except RuntimeError as e:  # encrypted member
             raise SkipFile(f"berkas terenkripsi atau tidak dapat dibaca ({e})") from None
@@ -113,12 +114,9 @@ class Entry:
         return io.TextIOWrapper(self.open_binary(), encoding="utf-8-sig", errors="strict", newline="")
 
     def head(self, n: int = 4096) -> str:
-        """The first characters, for telling formats apart ('' when unreadable)."""
-        try:
-            with self.open_binary() as fh:
-                data = fh.read(n)
-        except SkipFile:
-            return ""
+        """The first characters, for telling formats apart (``SkipFile`` when unreadable)."""
+        with self.open_binary() as fh:
+            data = fh.read(n)
         return data.decode("utf-8-sig", errors="ignore")
 
 
@@ -140,7 +138,7 @@ class Archive:
         self.label = label
         self.entries: list[Entry] = []
         self.skipped: list[tuple[str, str]] = []  # (name, reason)
-        self.budget = Budget()
+        self.budget = Budget(limit=MAX_TOTAL_BYTES)
         self._zip: zipfile.ZipFile | None = None
 
     # ---------------------------------------------------------------- opening

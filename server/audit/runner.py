@@ -133,10 +133,11 @@ _default_analyzer = None
 def make_analyzer(options: AuditOptions):
     """The analyzer for this audit; the default rules' one is built once per process."""
     global _default_analyzer
-    from nlp import Analyzer
+    from nlp import Analyzer, AnalyzerConfig
 
-    if options.analyzer_config is not None:
-        return Analyzer(options.analyzer_config)
+    cfg = options.analyzer_config
+    if cfg is not None and AnalyzerConfig.from_mapping(cfg) != AnalyzerConfig():
+        return Analyzer(cfg)
     if _default_analyzer is None:
         _default_analyzer = Analyzer()
     return _default_analyzer
