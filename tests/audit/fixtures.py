@@ -299,3 +299,13 @@ BUILDERS = {
     "whatsapp_ios": lambda r: build_whatsapp(r, "ios"),
     "csv": build_generic_csv, "jsonl": build_generic_jsonl,
 }
+
+
+def build_many_x(root: Path, n: int) -> dict:
+    """An X archive of ``n`` posts (every 10th risky), for timing-related tests."""
+    texts = [CLEAN_1, CLEAN_2, CLEAN_3, "Musrenbang kelurahan {} berjalan lancar", "Vaksinasi di puskesmas {} hari ini",
+             "Pelayanan adminduk keliling ke desa {}", "Rapat evaluasi program {} bersama camat",
+             "Terima kasih relawan posyandu {}", "Jadwal pelayanan pajak kendaraan minggu ke-{}", RISKY_CAR]
+    tweets = [_tweet(10_000 + i, texts[i % 10].replace("{}", str(i)), 2015 + i % 10) for i in range(n)]
+    _write(root / "data" / "tweets.js", "window.YTD.tweets.part0 = " + json.dumps(tweets, ensure_ascii=False))
+    return {"format": "x", "count": n, "flagged": n // 10}
