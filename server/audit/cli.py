@@ -81,20 +81,22 @@ def _summary(result, names) -> str:
     for cat, n in result.by_category.items():
         if n:
             lines.append(f"  {names.get(cat, cat)}: {n}")
-    for it in result.items[:10]:
+    for n, it in enumerate(result.iter_items()):
+        if n == 10:
+            break
         date = (it["date"] or "tanpa tanggal")[:10]
         text = " ".join(it["text"].split())
         text = text if len(text) <= 70 else text[:69] + "…"
         lines.append(f"  - {date} {it['platform']}: {text}")
-    if len(result.items) > 10:
-        lines.append(f"  … dan {len(result.items) - 10} lainnya (simpan laporan lengkap dengan --html FILE)")
+    if result.posts_flagged > 10:
+        lines.append(f"  … dan {result.posts_flagged - 10} lainnya (simpan laporan lengkap dengan --html FILE)")
     if result.skipped:
         lines.append(f"  {len(result.skipped)} berkas/baris dilewati (rinciannya ada di laporan).")
     return "\n".join(lines)
 
 
 def cmd_audit(args) -> int:
-    from .report import category_names, render_html
+    from .report import category_names, write_html
     from .runner import AuditOptions, parse_day, run_audit, write_csv, write_json
 
     for path, flag in ((args.html, "--html"), (args.json, "--json"), (args.csv, "--csv")):
@@ -155,7 +157,6 @@ def cmd_audit(args) -> int:
         print("saring audit: dibatalkan; tidak ada berkas yang ditulis.", file=sys.stderr)
         return EXIT_INTERRUPTED
     bar.done()
-    body = result.to_dict()
     try:
         if args.json:
             if args.json == "-":
@@ -168,7 +169,7 @@ def cmd_audit(args) -> int:
                 write_csv(result, fh)
         if args.html:
             with open(args.html, "w", encoding="utf-8") as fh:
-                fh.write(render_html(body, args.locale))
+                write_html(fh, result.summary(), result.iter_items(), args.locale)
     except OSError as e:
         return _err(f"tidak dapat menulis berkas: {e.filename or ''} ({e.strerror or e})")
     if args.json != "-":

@@ -134,15 +134,21 @@ def _highlight(text: str, findings: list[dict]) -> str:
     return "".join(out)
 
 
-def _chart(items: list[dict], names: dict, T: dict) -> str:
-    """Stacked bars: posts that need attention per year, coloured by category (first category of a post)."""
-    per_year: dict[str, dict[str, int]] = {}
+def facets_of(items: list[dict]) -> dict:
+    """Per year (local time) and first category counts, and the platforms: what the summary needs."""
+    years: dict[str, dict[str, int]] = {}
     for it in items:
         d = _local(it.get("date"))
-        year = str(d.year) if d else T["no_date"]
+        year = str(d.year) if d else ""
         cats = sorted({f["category"] for f in it["findings"]}, key=CATEGORIES.index)
-        bucket = per_year.setdefault(year, {})
+        bucket = years.setdefault(year, {})
         bucket[cats[0]] = bucket.get(cats[0], 0) + 1
+    return {"years": years, "platforms": sorted({it["platform"] for it in items})}
+
+
+def _chart(facets: dict, names: dict, T: dict) -> str:
+    """Stacked bars: posts that need attention per year, coloured by category (first category of a post)."""
+    per_year = {(y or T["no_date"]): v for y, v in facets["years"].items()}
     if not per_year:
         return ""
     years = sorted((y for y in per_year if y.isdigit()), key=int)
@@ -181,10 +187,24 @@ def _chart(items: list[dict], names: dict, T: dict) -> str:
 
 
 def render_html(result: dict, locale: str = "id") -> str:
-    """``result`` is ``AuditResult.to_dict()``."""
+    """The whole report as one string; ``result`` is ``AuditResult.to_dict()``."""
+    import io
+
+    out = io.StringIO()
+    summary = dict(result)
+    items = summary.pop("items")
+    summary.setdefault("facets", facets_of(items))
+    write_html(out, summary, items, locale)
+    return out.getvalue()
+
+
+def write_html(fh, result: dict, items, locale: str = "id") -> None:
+    """Write the report to ``fh`` item by item. ``result`` is ``AuditResult.summary()`` (counts
+    and facets, no items); ``items`` any iterable of items, newest first."""
     T = STRINGS.get(locale, STRINGS["id"])
     names = category_names(locale)
-    items = result["items"]
+    facets = result["facets"]
+    n_items = result["posts_flagged"]
     css = (ASSETS / "report.css").read_text(encoding="utf-8")
     js = (ASSETS / "report.js").read_text(encoding="utf-8")
     sev_label = {s: T[f"sev_{s}"] for s in ("info", "warning", "high")}
@@ -196,7 +216,7 @@ def render_html(result: dict, locale: str = "id") -> str:
          f'<meta name="viewport" content="width=device-width, initial-scale=1">'
          f'<meta name="referrer" content="no-referrer">'
          f"<title>{_e(T['title'])}</title><style>{css}</style></head><body>",
-         f'<main id="saring-report" data-locale="{locale}" data-items="{len(items)}">',
+         f'<main id="saring-report" data-locale="{locale}" data-items="{n_items}">',
          '<script type="application/json" data-role="i18n">' +
          json.dumps({"shown": T["shown"]}, ensure_ascii=False).replace("<", "\\u003c") + "</script>",
          f"<header><h1>{_e(T['heading'])}</h1><p class=\"meta\">{meta}</p>"]
@@ -212,10 +232,10 @@ def render_html(result: dict, locale: str = "id") -> str:
         n = result["by_category"].get(cat, 0)
         h.append(f'<tr data-category="{cat}"><td><span class="swatch" style="background:{COLORS[cat]}"></span>'
                  f'{_e(names[cat])}</td><td class="n">{n}</td></tr>')
-    h.append(f'</tbody></table></div><figure><h2>{_e(T["per_year"])}</h2>{_chart(items, names, T)}</figure></section>')
+    h.append(f'</tbody></table></div><figure><h2>{_e(T["per_year"])}</h2>{_chart(facets, names, T)}</figure></section>')
     # filters
-    platforms = sorted({it["platform"] for it in items})
-    years = sorted({str(_local(it.get("date")).year) if _local(it.get("date")) else "" for it in items}, reverse=True)
+    platforms = facets["platforms"]
+    years = sorted(facets["years"], reverse=True)
     sevs = [s for s in ("info", "warning", "high") if SEVERITY_RANK[s] >= SEVERITY_RANK[result["min_severity"]]]
 
     def select(name, label, options):
@@ -223,7 +243,7 @@ def render_html(result: dict, locale: str = "id") -> str:
         return f'<label>{_e(label)}<select data-filter="{name}">{opts}</select></label>'
 
     h.append(f'<h2>{_e(T["list"])}</h2><p class="meta no-print">{_e(T["howto"])}</p>')
-    if items:
+    if n_items:
         h.append('<section class="filters">')
         h.append(select("category", T["f_category"], [(c, names[c]) for c in CATEGORIES if result["by_category"].get(c)]))
         h.append(select("severity", T["f_severity"], [(s, T[f"sev_min_{s}"]) for s in sevs]))
@@ -234,9 +254,11 @@ def render_html(result: dict, locale: str = "id") -> str:
                  f'<button type="button" data-action="print">{_e(T["print"])}</button>'
                  f'<span class="count" data-role="count" aria-live="polite"></span></section>')
     h.append('<section class="items">')
-    if not items:
+    if not n_items:
         h.append(f'<p class="empty" data-role="empty">{_e(T["empty"])}</p>')
+    fh.write("".join(h))
     for it in items:
+        h = []
         findings = it["findings"]
         top = max(findings, key=lambda f: SEVERITY_RANK[f["severity"]])["severity"]
         cats = " ".join(sorted({f["category"] for f in findings}, key=CATEGORIES.index))
@@ -265,7 +287,8 @@ def render_html(result: dict, locale: str = "id") -> str:
                 h.append(f'<div class="basis">{_e(T["basis"])}: {_e(f["basis"])}</div>')
             h.append("</li>")
         h.append("</ul></article>")
-    h.append("</section>")
+        fh.write("".join(h))
+    h = ["</section>"]
     if result.get("skipped"):
         h.append(f'<h2>{_e(T["skipped"])}</h2><ul class="meta skipped">')
         for s in result["skipped"][:50]:
@@ -273,4 +296,4 @@ def render_html(result: dict, locale: str = "id") -> str:
         h.append("</ul>")
     h.append(f'<footer>Saring {__version__} · saring sebelum sharing</footer></main>')
     h.append(f"<script>{js}</script></body></html>")
-    return "".join(h)
+    fh.write("".join(h))

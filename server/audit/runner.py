@@ -16,6 +16,8 @@ import multiprocessing
 import os
 import sys
 import time
+import zlib
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Iterator
@@ -71,7 +73,7 @@ class AuditResult:
     posts_scanned: int
     posts_flagged: int
     by_category: dict
-    items: list
+    store: "_Tally" = field(repr=False)
     skipped: list = field(default_factory=list)
     by_platform: dict = field(default_factory=dict)
     min_severity: str = "warning"
@@ -79,10 +81,28 @@ class AuditResult:
     until: str | None = None
     elapsed_s: float = 0.0
     generated: str = ""
+    facets: dict = field(default_factory=dict)
+    _items: list | None = field(default=None, repr=False)
 
-    def to_dict(self) -> dict:
+    def iter_items(self) -> Iterator[dict]:
+        """The flagged posts, newest first, decompressed one at a time (for big results)."""
+        return self.store.iter_sorted()
+
+    @property
+    def items(self) -> list[dict]:
+        if self._items is None:
+            self._items = list(self.iter_items())
+        return self._items
+
+    def summary(self) -> dict:
+        """Everything but the items (what the report needs beside them)."""
+        body = self.to_dict(items=False)
+        body["facets"] = self.facets
+        return body
+
+    def to_dict(self, items: bool = True) -> dict:
         return {"format": self.format, "posts_scanned": self.posts_scanned, "posts_flagged": self.posts_flagged,
-                "by_category": self.by_category, "items": self.items,
+                "by_category": self.by_category, **({"items": self.items} if items else {}),
                 "skipped": [{"file": f, "reason": r} for f, r in self.skipped],
                 "by_platform": self.by_platform, "min_severity": self.min_severity,
                 "since": self.since, "until": self.until, "version": __version__, "generated": self.generated}
@@ -207,10 +227,10 @@ def run_audit(path: str, options: AuditOptions, progress: Callable | None = None
         else:
             _run_parallel(posts, options, state, report, analyzer)
         report(True)
-    items = sorted(state.items, key=lambda it: it.pop("_sort"), reverse=True)
+    state.finish()
     return AuditResult(
-        format=fmt, posts_scanned=state.scanned, posts_flagged=len(items), by_category=state.by_category,
-        items=items, skipped=ctx.skipped, by_platform=dict(state.by_platform), min_severity=options.min_severity,
+        format=fmt, posts_scanned=state.scanned, posts_flagged=state.flagged, by_category=state.by_category,
+        store=state, facets=state.facets(), skipped=ctx.skipped, by_platform=dict(state.by_platform), min_severity=options.min_severity,
         since=options.since_label, until=options.until_label,
         elapsed_s=time.perf_counter() - started,
         generated=datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -228,27 +248,74 @@ def _batches(posts: Iterable[Post]) -> Iterator[list[Post]]:
 
 
 class _Tally:
+    """Counts, and the flagged posts kept compact: each batch's items as one zlib blob.
+
+    A post's findings repeat the same rule messages, so a batch compresses ~10x; memory then
+    grows by ~150 bytes per flagged post instead of ~1.5 kB, and nothing is written to disk
+    (the posts' text stays in memory, as the privacy rule asks).
+    """
+
     def __init__(self, options: AuditOptions):
         self.scanned = 0
-        self.items: list[dict] = []
+        self.flagged = 0
         self.by_category = {c: 0 for c in CATEGORIES}
         self.by_platform: collections.Counter = collections.Counter()
-
-    @property
-    def flagged(self) -> int:
-        return len(self.items)
+        self._blobs: list[bytes] = []
+        self._keys = array("d")
+        self._where = array("q")            # blob index << 16 | line in blob
+        self._years: dict[str, dict[str, int]] = {}
+        self._platforms: set[str] = set()
 
     def add(self, batch: list[Post], results: list) -> None:
         self.scanned += len(batch)
+        lines = []
         for post, findings in zip(batch, results):
             self.by_platform[post.platform] += 1
             if not findings:
                 continue
-            for cat in {f["category"] for f in findings}:
+            cats = sorted({f["category"] for f in findings}, key=CATEGORIES.index)
+            for cat in cats:
                 self.by_category[cat] = self.by_category.get(cat, 0) + 1
-            self.items.append({"platform": post.platform, "kind": post.kind, "date": post.iso_date(),
-                               "url": post.url, "text": post.text, "findings": findings,
-                               "_sort": post.sort_key()})
+            local = _local_year(post.date)
+            year = self._years.setdefault(local, {})
+            year[cats[0]] = year.get(cats[0], 0) + 1
+            self._platforms.add(post.platform)
+            self._keys.append(post.sort_key())
+            self._where.append((len(self._blobs) << 16) | len(lines))
+            lines.append(json.dumps({"platform": post.platform, "kind": post.kind, "date": post.iso_date(),
+                                     "url": post.url, "text": post.text, "findings": findings},
+                                    ensure_ascii=False))
+        if lines:
+            self._blobs.append(zlib.compress("\n".join(lines).encode("utf-8"), 6))
+            self.flagged += len(lines)
+
+    def finish(self) -> None:
+        order = sorted(range(len(self._keys)), key=self._keys.__getitem__, reverse=True)
+        self._order = array("q", (self._where[i] for i in order))
+        self._keys = array("d")
+        self._where = array("q")
+
+    def facets(self) -> dict:
+        return {"years": self._years, "platforms": sorted(self._platforms)}
+
+    def iter_sorted(self) -> Iterator[dict]:
+        cache: collections.OrderedDict[int, list[str]] = collections.OrderedDict()
+        for where in getattr(self, "_order", ()):
+            b, line = where >> 16, where & 0xFFFF
+            lines = cache.get(b)
+            if lines is None:
+                lines = zlib.decompress(self._blobs[b]).decode("utf-8").split("\n")
+                cache[b] = lines
+                if len(cache) > 16:
+                    cache.popitem(last=False)
+            yield json.loads(lines[line])
+
+
+def _local_year(d) -> str:
+    """The year as the report shows it (the machine's local time for exports in UTC)."""
+    if d is None:
+        return ""
+    return str(d.astimezone().year if d.tzinfo else d.year)
 
 
 def _run_parallel(posts, options: AuditOptions, state: _Tally, report, analyzer) -> None:
@@ -285,8 +352,12 @@ def _run_parallel(posts, options: AuditOptions, state: _Tally, report, analyzer)
 # ------------------------------------------------------------------ outputs
 
 def write_json(result: AuditResult, fh) -> None:
-    json.dump(result.to_dict(), fh, ensure_ascii=False, indent=1)
-    fh.write("\n")
+    """The JSON shape of the issue, written item by item (a big result is never one string)."""
+    head = json.dumps(result.to_dict(items=False), ensure_ascii=False, indent=1)
+    fh.write(head[:-2].rstrip() + ',\n "items": [')
+    for n, item in enumerate(result.iter_items()):
+        fh.write(("\n  " if n == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False))
+    fh.write("\n ]\n}\n")
 
 
 CSV_COLUMNS = ["date", "platform", "kind", "url", "category", "severity", "rule_id", "evidence", "message",
@@ -297,7 +368,7 @@ def write_csv(result: AuditResult, fh) -> None:
     """One row per finding (what office IT sorts and counts in a spreadsheet)."""
     w = csv.writer(fh)
     w.writerow(CSV_COLUMNS)
-    for it in result.items:
+    for it in result.iter_items():
         for f in it["findings"]:
             w.writerow([it["date"] or "", it["platform"], it["kind"], it["url"] or "", f["category"], f["severity"],
                         f["rule_id"], f["text"], f["message"], f.get("suggestion") or "", f.get("basis") or "",
