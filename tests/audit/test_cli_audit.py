@@ -105,3 +105,41 @@ def test_workers_give_the_same_result(tmp_path):
         body.pop("generated")
     assert one.returncode == two.returncode == 1 and a == b
     assert not one.stderr and not two.stderr                          # quiet when stderr is not a terminal
+
+
+def test_progress_bar_on_a_terminal_and_ctrl_c_writes_nothing(tmp_path):
+    import pty
+    import signal
+    import time
+
+    root = tmp_path / "big"
+    F.build_many_x(root, 30000)
+    master, slave = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    report = tmp_path / "laporan.html"
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "audit", str(root), "--html", str(report)],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
+    os.close(slave)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"sisa" not in seen and time.monotonic() < deadline and proc.poll() is None:
+        try:
+            seen += os.read(master, 4096)
+        except OSError:
+            break
+    assert b"%" in seen and b"unggahan" in seen and b"sisa ~" in seen      # count, percentage, ETA
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    try:
+        while True:
+            chunk = os.read(master, 4096)
+            if not chunk:
+                break
+            seen += chunk
+    except OSError:
+        pass
+    os.close(master)
+    assert proc.returncode == 130
+    assert "dibatalkan".encode() in seen and b"Traceback" not in seen
+    assert not report.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big"]

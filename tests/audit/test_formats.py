@@ -134,3 +134,12 @@ def test_since_until_and_min_severity(tmp_path, analyzer):
     assert set(body["items"][0]) >= {"platform", "kind", "date", "url", "text", "findings"}
     assert {"start_utf16", "end_utf16", "message", "rule_id"} <= set(body["items"][0]["findings"][0])
     json.dumps(body)
+
+
+def test_extension_report_assets_are_the_servers():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("report.js", "report.css"):
+        assert (root / "extension" / "audit" / name).read_bytes() == \
+            (root / "server" / "audit" / "assets" / name).read_bytes(), name
