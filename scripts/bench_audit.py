@@ -40,18 +40,25 @@ PLACES = ["Kelurahan Sukamaju", "Desa Mekarsari", "Kecamatan Cibeunying", "Puske
           "Balai Desa Sidomulyo", "Posyandu Melati", "SDN 3 Pagesangan", "Dinas Kependudukan", "RSUD Kota"]
 
 
-def load_posts() -> list[str]:
-    posts = []
+def load_posts() -> tuple[list[str], list[str]]:
+    """The labelled posts, split into clean ones (kinerja, services) and risky ones."""
+    clean, risky = [], []
     for path in sorted((ROOT / "tests" / "data").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                posts.append(json.loads(line)["text"])
-    if not posts:
+                row = json.loads(line)
+                (risky if row.get("labels") else clean).append(row["text"])
+    if not clean or not risky:
         raise SystemExit("bench_audit: no posts in tests/data/*.jsonl")
-    return posts
+    return clean, risky
 
 
-def synth_text(base: list[str], rng: random.Random, i: int) -> str:
+RISKY_SHARE = 0.15  # a real account's old posts are mostly ordinary; ~15% risky is already a lot
+
+
+def synth_text(pools: tuple[list[str], list[str]], rng: random.Random, i: int) -> str:
+    clean, risky = pools
+    base = risky if rng.random() < RISKY_SHARE else clean
     text = rng.choice(base)
     extra = []
     if rng.random() < 0.7:
@@ -61,7 +68,7 @@ def synth_text(base: list[str], rng: random.Random, i: int) -> str:
     if rng.random() < 0.3:
         extra.append(f"Nomor antrean {rng.randint(1, 500)}, pukul {rng.randint(7, 16)}.{rng.choice(['00', '15', '30'])}")
     if rng.random() < 0.2:
-        extra.append(rng.choice(base))
+        extra.append(rng.choice(clean))
     words = (" ".join([text] + extra)).split(" ")
     if rng.random() < 0.3 and len(words) > 3:   # a typo or a made-up word, as real posts have
         k = rng.randrange(len(words))

@@ -227,6 +227,16 @@ def run_audit(path: str, options: AuditOptions, progress: Callable | None = None
         else:
             _run_parallel(posts, options, state, report, analyzer)
         report(True)
+        senders = ctx.state.get("whatsapp_senders")
+        if options.author and senders and not ctx.state.get("whatsapp_author_found"):
+            # the name given matches nobody in the chat: say so and list who is there
+            from .errors import AuthorRequired
+
+            ranked = sorted(senders.values(), key=lambda x: -x[1])
+            err = AuthorRequired([name for name, _ in ranked])
+            err.message = (f"Nama \"{options.author}\" tidak ada di ekspor WhatsApp ini. Nama yang ada: "
+                           f"{', '.join(name for name, _ in ranked[:12])}.")
+            raise err
     state.finish()
     return AuditResult(
         format=fmt, posts_scanned=state.scanned, posts_flagged=state.flagged, by_category=state.by_category,

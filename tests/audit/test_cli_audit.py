@@ -89,6 +89,9 @@ def test_whatsapp_author_is_asked_for(tmp_path, capsys):
     assert main(["audit", str(root), "--json", "-"]) == 2             # no terminal to ask on
     err = capsys.readouterr().err
     assert "--author" in err and "Budi Santoso" in err and "Siti" in err and str(root) in err
+    assert main(["audit", str(root), "--json", "-", "--author", "Joko"]) == 2      # nobody of that name
+    err = capsys.readouterr().err
+    assert '"Joko" tidak ada' in err and "Budi Santoso" in err
     assert main(["audit", str(root), "--json", "-", "--author", "Budi Santoso"]) == 1
     body = json.loads(capsys.readouterr().out)
     assert body["posts_scanned"] == 3                                 # only Budi's own messages

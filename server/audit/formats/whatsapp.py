@@ -129,9 +129,13 @@ class WhatsAppFormat:
                 ranked = sorted(senders.values(), key=lambda x: -x[1])
                 raise AuthorRequired([name for name, _ in ranked])
             wanted = next(iter(senders), None)
+        names = ctx.state.setdefault("whatsapp_senders", {})
+        for key, (name, n) in senders.items():
+            names[key] = (name, names.get(key, (name, 0))[1] + n)
         if wanted not in senders:
             ctx.note(entry.name, "tidak ada pesan dari nama yang dipilih di obrolan ini")
             return
+        ctx.state["whatsapp_author_found"] = True
         current = None  # [date, lines] of the user's message being read
         for line in self._lines(entry):
             m = _START.match(line)
