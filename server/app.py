@@ -22,6 +22,7 @@ from flask_cors import CORS
 from nlp import Analyzer
 
 from .api import bp as api_bp
+from .audit.http import bp as audit_bp
 from .ops import bp as ops_bp
 from .config import Settings
 from .errors import ApiError, register_error_handlers
@@ -97,5 +98,6 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
          methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"], max_age=600)
     app.register_blueprint(api_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(audit_bp)  # POST /v1/audit, the extension's "Periksa arsip" page
     register_error_handlers(app)
     return app

@@ -5,6 +5,7 @@
     saring doctor
     saring stats [--office DIR]
     saring check [TEXT | -] [--json] [--categories ids] [--locale id|en]
+    saring audit PATH [--html FILE] [--json FILE] [--csv FILE] [--since D] [--until D] …  (server/audit/cli.py)
     saring --version
 
 ``check`` exits 0 when there is no finding of severity ``warning`` or above, 1 when there
@@ -86,8 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help=t("berkas konfigurasi TOML (aturan organisasi)", "TOML configuration file (the organisation's rules)"))
 
     from .admin import add_parsers  # config check|show|paths, doctor, stats
+    from .audit.cli import add_parser as add_audit_parser  # audit PATH (server/audit/)
 
     add_parsers(sub, _Parser)
+    add_audit_parser(sub, _Parser)
     return p
 
 
@@ -326,6 +329,10 @@ def _main(argv: list[str]) -> int:
         return cmd_check(args)
     if args.command == "serve":
         return cmd_serve(args)
+    if args.command == "audit":
+        from .audit.cli import cmd_audit
+
+        return cmd_audit(args)
     from .admin import dispatch
 
     rc = dispatch(args, parser)
