@@ -74,7 +74,7 @@ def test_bad_usage_exits_2_with_a_plain_message(tmp_path, capsys):
 
     for args, says in (([root, "--since", "kemarin"], "Tanggal tidak dikenali"),
                        ([root, "--html", tmp_path / "tidak" / "ada" / "r.html"], "folder untuk --html tidak ada"),
-                       ([root, "--min-severity", "parah"], "invalid choice"),
+                       ([root, "--min-severity", "parah"], "pilihan tidak dikenal"),
                        ([root, "--workers", "0"], "--workers"),
                        ([root, "--categories", "flexing,asal"], "kategori tidak dikenal"),
                        ([root, "--since", "2023-01-01", "--until", "2020-01-01"], "--since harus sebelum")):
