@@ -299,8 +299,16 @@ class SharedMatcher:
         longer: dict[int, list[tuple[int, int]]] = {}
         for match_id, group in groupby(sorted(found), key=itemgetter(0)):
             longer[match_id] = [(start, end) for _, start, end in group]
+        # Keys whose one-word matches sit at the same positions share one list (a post of one
+        # repeated word: several lexicons hold it); the lists are read only.
+        shared: dict[tuple, list[tuple[int, int]]] = {}
         for key_id in words_at.keys() | longer.keys():
-            single = [(i, i + 1) for i in sorted(words_at.get(key_id, ()))]  # sets of ints sort fast
+            positions = sorted(words_at.get(key_id, ()))  # sets of ints sort fast
+            single = shared.get(tuple(positions)) if len(positions) > _VECTOR_TOKENS else None
+            if single is None:
+                single = [(i, i + 1) for i in positions]
+                if len(positions) > _VECTOR_TOKENS:
+                    shared[tuple(positions)] = single
             more = longer.get(key_id)
             hits[key_of[key_id]] = sorted(set(single).union(more)) if single and more else (single or more)
         return hits
