@@ -176,10 +176,15 @@ class CategoryChecker:
         key = tuple(keys)
         occ = cache.get(key)
         if occ is None:
-            found = set()
-            for k in keys:
-                found.update(hits.get(k, ()))
-            occ = cache[key] = _Occurrences(sorted(found))
+            lists = {id(h): h for h in (hits.get(k) for k in keys) if h}
+            if len(lists) <= 1:  # one key's matches are sorted and unique already
+                spans = next(iter(lists.values()), [])
+            else:
+                found = set()
+                for h in lists.values():
+                    found.update(h)
+                spans = sorted(found)
+            occ = cache[key] = _Occurrences(spans)
         return occ
 
     @staticmethod

@@ -7,12 +7,17 @@ Matches land in ``doc.spans["saring_entities"]`` (label = entity type, e.g. ``MO
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from itertools import islice
+
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..recognizers import load_all
 
 ENTITY_KEY = "saring_entities"
+MAX_ENTITIES_PER_RECOGNIZER = 1000
 ENTITIES_BY_LABEL = "saring.entities_by_label"  # doc.user_data: label -> (tok start, tok end, char start, char end, value, attrs)
 
 
@@ -39,11 +44,18 @@ class EntityRecognizers:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         by_label: dict[str, list[tuple]] = {}
+        token_starts = doc.to_array(IDX).tolist() if len(doc) else []
         for recognize in self.recognizers:
-            for m in recognize(doc):
-                span = doc.char_span(m.start, m.end, label=m.label, alignment_mode="expand")
-                if span is None:
+            # bounded: a post of 10,000 amounts keeps its first MAX_ENTITIES_PER_RECOGNIZER (far
+            # more than any real post holds); rules and findings are bounded further on
+            for m in islice(recognize(doc), MAX_ENTITIES_PER_RECOGNIZER):
+                # the tokens that cover the match (what char_span's "expand" gives, found by
+                # bisection on the token offsets: a Span per match to ask was slower)
+                first = bisect_right(token_starts, m.start) - 1
+                last = bisect_left(token_starts, m.end)
+                if first < 0 or last <= first:
                     continue
+                span = Span(doc, first, last, label=m.label)
                 span._.value = m.value
                 attrs = span._.attrs = dict(m.attrs, start_char=m.start, end_char=m.end)
                 spans.append(span)

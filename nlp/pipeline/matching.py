@@ -43,6 +43,7 @@ _FLAG_ATTRS = {name: getattr(spacy_attrs, name) for name in (
     "IS_ALPHA", "IS_ASCII", "IS_DIGIT", "IS_LOWER", "IS_UPPER", "IS_TITLE", "IS_PUNCT", "IS_SPACE",
     "LIKE_NUM", "LIKE_URL", "LIKE_EMAIL")}
 _UNBOUNDED = 32  # the longest stretch a "*" or "+" may cover inside an anchored window
+_VECTOR_TOKENS = 2000  # posts longer than this look their one-word phrases up in numpy
 _MASK_CACHE_MAX = 8192  # token strings whose regex bitmask is remembered; bounded, memory stays flat
 # Which condition finds a group's candidate tokens: a word list is the most selective; flags are
 # tested for the whole post at once in numpy; a regex can match nearly everything (a URL rule
@@ -277,6 +278,9 @@ class SharedMatcher:
             column = dict(zip(attrs, array.T.tolist()))
             doc.user_data.setdefault(self._norms_key, column[spacy_attrs.NORM])
             for attr, words in ((spacy_attrs.NORM, self._word_norm), (spacy_attrs.LEMMA, self._word_lemma)):
+                if len(doc) > _VECTOR_TOKENS:
+                    self._word_positions(array[:, attrs.index(attr)], words, words_at)
+                    continue
                 col = column[attr]
                 for i, h in enumerate(col):
                     if h in words:
@@ -295,11 +299,35 @@ class SharedMatcher:
         longer: dict[int, list[tuple[int, int]]] = {}
         for match_id, group in groupby(sorted(found), key=itemgetter(0)):
             longer[match_id] = [(start, end) for _, start, end in group]
+        # Keys whose one-word matches sit at the same positions share one list (a post of one
+        # repeated word: several lexicons hold it); the lists are read only.
+        shared: dict[tuple, list[tuple[int, int]]] = {}
         for key_id in words_at.keys() | longer.keys():
-            single = [(i, i + 1) for i in sorted(words_at.get(key_id, ()))]
+            positions = sorted(words_at.get(key_id, ()))  # sets of ints sort fast
+            single = shared.get(tuple(positions)) if len(positions) > _VECTOR_TOKENS else None
+            if single is None:
+                single = [(i, i + 1) for i in positions]
+                if len(positions) > _VECTOR_TOKENS:
+                    shared[tuple(positions)] = single
             more = longer.get(key_id)
             hits[key_of[key_id]] = sorted(set(single).union(more)) if single and more else (single or more)
         return hits
+
+    @staticmethod
+    def _word_positions(col, words: dict[int, set[int]], words_at: dict[int, set[int]]) -> None:
+        """The one-word phrase lookup for a long post, in numpy: the post's distinct words are
+        looked up once each, and their positions come from one sort (a post of 65,536 emoji
+        is 65,536 lookups of the same word otherwise)."""
+        uniq, inverse = numpy.unique(col, return_inverse=True)
+        wanted = [k for k, h in enumerate(uniq.tolist()) if h in words]
+        if not wanted:
+            return
+        order = numpy.argsort(inverse, kind="stable")
+        bounds = numpy.concatenate(([0], numpy.cumsum(numpy.bincount(inverse, minlength=len(uniq)))))
+        for k in wanted:
+            positions = order[bounds[k]:bounds[k + 1]].tolist()
+            for key_id in words[int(uniq[k])]:
+                words_at[key_id].update(positions)
 
     def _match_anchored(self, doc: Doc, found: set, array, column) -> None:
         by_hash, by_bit, by_flag, attrs, _ = self._tables
