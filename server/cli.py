@@ -2,6 +2,7 @@
 
     saring serve [--host H] [--port P] [--config FILE] [--log-level L]
     saring config check FILE | show | paths
+    saring rules check FILE…
     saring doctor
     saring stats [--office DIR]
     saring check [TEXT | -] [--json] [--categories ids] [--locale id|en]
@@ -58,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .admin import add_parsers  # config check|show|paths, doctor, stats
 
     add_parsers(sub, _Parser)
+    from .rules_cmd import add_parser as add_rules_parser  # rules check
+
+    add_rules_parser(sub, _Parser)
     return p
 
 
@@ -229,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check(args)
     if args.command == "serve":
         return cmd_serve(args)
+    if args.command == "rules":
+        from .rules_cmd import dispatch as rules_dispatch
+
+        return rules_dispatch(args, parser)
     from .admin import dispatch
 
     rc = dispatch(args, parser)
