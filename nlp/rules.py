@@ -577,6 +577,13 @@ def _check_references(rs: RuleSet, known: set[str], problems: _Problems):
                     problems.add(f"{where}: unknown lexicon '{t}'", None, source.tables.get("suppress"), _quoted(t))
 
 
+def toml_problem(file: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    """A TOML syntax error as a Problem; Python < 3.14 keeps the position only in the text."""
+    m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    line, col = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+    return Problem(file, line, col, None, f"not valid TOML: {re.sub(r' [(]at line .*[)]$', '', str(exc))}")
+
+
 def load_ruleset(category: str, directory: Path | None = None) -> RuleSet:
     directory = directory or rules_dir()
     return load_rule_file(directory / f"{category}.toml", expect=category)
@@ -598,7 +605,7 @@ def load_rule_file(path: Path, expect: str | None = None, common: dict[str, list
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{path.name}: not valid TOML: {exc}") from None
+        raise RuleError(problems=[toml_problem(path.name, exc)]) from None
     if expect is not None and data.get("category") != expect:
         raise RuleError(f"{path.name}: 'category' must be '{expect}' (the file's name)")
     ruleset = parse_ruleset(data, path.name, load_common() if common is None else common, text)

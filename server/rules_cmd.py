@@ -35,14 +35,13 @@ def dispatch(args, parser) -> int:
 
 def _problems(path: Path):
     """Problems of one file (``nlp.rules.Problem``), or a usage message."""
-    from nlp.rules import Problem, RuleError, load_rule_file, parse_common
+    from nlp.rules import Problem, RuleError, load_rule_file, parse_common, toml_problem
 
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return [Problem(path.name, getattr(exc, "lineno", 0) or 0, getattr(exc, "colno", 0) or 0, None,
-                        f"not valid TOML: {exc}")]
+        return [toml_problem(path.name, exc)]
     except UnicodeDecodeError:
         return [Problem(path.name, 0, 0, None, "not UTF-8 text")]
     try:
