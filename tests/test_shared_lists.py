@@ -139,9 +139,23 @@ def test_privacy_note_names_every_platform_in_every_locale():
             assert name in msgs["privacy1"]["message"], f"_locales/{loc} privacy1 does not name {name}"
 
 
-def test_every_platform_has_a_browser_test_page():
+def test_every_platform_has_a_browser_test_page_and_harness_entry():
+    import ast
+
+    sites = {s[0] for s in settings_sites()}
     pages = {p.stem for p in (ROOT / "tests/browser/fixtures/pages").glob("*.html")}
-    assert pages == {s[0] for s in settings_sites()}
+    assert pages == sites
+    # tests/browser/browser_harness.py imports playwright: read its PLATFORMS without importing it
+    tree = ast.parse((ROOT / "tests/browser/browser_harness.py").read_text(encoding="utf-8"))
+    harness = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                   and any(getattr(t, "id", None) == "PLATFORMS" for t in node.targets))
+    platforms = {k.value: v for k, v in zip(harness.keys, harness.values)}
+    assert set(platforms) == sites
+    for name, spec in platforms.items():
+        url = next(kw.value.value for kw in spec.keywords if kw.arg == "url")
+        host = re.match(r"https://([^/]+)/", url).group(1)
+        assert any(host == h or host.endswith("." + h) for s in settings_sites() if s[0] == name for h in s[2]), \
+            f"browser_harness: {name} opens {host}, not one of its hosts in settings.js"
 
 
 def test_this_test_reads_what_it_compares():
