@@ -21,7 +21,7 @@ from typing import Iterable, Mapping
 import spacy
 import spacy.attrs
 
-from . import pipeline  # noqa: F401  (registers the factories)
+from . import _compat, pipeline  # noqa: F401  (registers the factories)
 from .doctext import replace_lone_surrogates
 from .findings import Finding, Report
 from .fixes import replacements_for
@@ -151,15 +151,14 @@ class Analyzer:
         if self._zone is not None and self._zone_checks + checks > ZONE_CHECKS:
             self._close_zone()
         if self._zone is None:
-            self._zone = self.nlp.memory_zone()
-            self._zone.__enter__()
+            self._zone = _compat.open_zone(self.nlp)  # held open by hand (None when running stock)
             self._zone_checks = 0
         self._zone_checks += checks
 
     def _close_zone(self) -> None:
         if self._zone is not None:
             zone, self._zone = self._zone, None
-            zone.__exit__(None, None, None)
+            _compat.close_zone(zone)
             self._zones_closed += 1
             if self._zones_closed % COMPACT_ZONES == 0:
                 self._compact_strings()
@@ -173,8 +172,7 @@ class Analyzer:
         without end.  Reloading the lasting strings (~6,500, ~5 ms) gives a table sized to
         them.  Called between zones, when no transient string exists.
         """
-        strings = self.nlp.vocab.strings
-        strings._reset_and_load(list(strings))
+        _compat.compact_strings(self.nlp.vocab.strings)  # spaCy's private API, fenced
 
     def release_memory(self) -> None:
         """Free what recent checks added to spaCy's vocabulary now (it also happens every

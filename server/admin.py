@@ -87,6 +87,10 @@ def dispatch(args, parser) -> int | None:
 
 def cmd_config_check(file: str, user: bool = False) -> int:
     errors, warnings = check_file(file, "user" if user else "machine")
+    if not errors:  # additions to the rules' lexicons that would match nothing
+        from .rules_cmd import lexicon_warnings
+
+        warnings = list(warnings) + lexicon_warnings(file)
     for e in errors:
         print(f"GALAT: {e}")
     for w in warnings:

@@ -2,6 +2,7 @@
 
     saring serve [--host H] [--port P] [--config FILE] [--log-level L]
     saring config check FILE | show | paths
+    saring rules check FILE…
     saring doctor
     saring stats [--office DIR]
     saring check [TEXT | -] [--json] [--categories ids] [--locale id|en]
@@ -91,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parsers(sub, _Parser)
     add_audit_parser(sub, _Parser)
+    from .rules_cmd import add_parser as add_rules_parser  # rules check
+
+    add_rules_parser(sub, _Parser)
     return p
 
 
@@ -333,6 +337,10 @@ def _main(argv: list[str]) -> int:
         from .audit.cli import cmd_audit
 
         return cmd_audit(args)
+    if args.command == "rules":
+        from .rules_cmd import dispatch as rules_dispatch
+
+        return rules_dispatch(args, parser)
     from .admin import dispatch
 
     rc = dispatch(args, parser)

@@ -60,8 +60,8 @@ def test_empty_and_whitespace_text_gives_no_findings(analyzer, text):
 
 
 def test_clean_kinerja_post_with_big_numbers_is_quiet(analyzer):
-    text = ("Capaian PAD kabupaten s.d. triwulan III tembus Rp 1,2 Triliun atau 104% dari target. "
-            "Terima kasih wajib pajak yang taat! #PADnaik")
+    text = ("Realisasi retribusi daerah sampai Oktober mencapai Rp 860 miliar, 97% dari target tahunan. "
+            "Terima kasih pelaku usaha yang tertib! #RetribusiTertib")
     assert analyzer.check(text).findings == []
 
 

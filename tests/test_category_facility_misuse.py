@@ -39,11 +39,11 @@ def test_private_use_is_flagged(analyzer, text, rule, severity):
 
 
 @pytest.mark.parametrize("text", [
-    "Libur lebaran mobil dinas dikandangkan di kantor, mudik pake mobil sendiri 🚗",
+    "Sesuai edaran, selama cuti bersama kendaraan dinas diparkir di halaman kantor, kuncinya di bagian umum 🔑",
     "Mobil dinas kelurahan antar bantuan sembako ke warga terdampak banjir 📦",
-    "Jam 2 pagi ambulans desa antar ibu bersalin ke RSUD, alhamdulillah selamat 👶",
+    "Ambulans desa siaga 24 jam, tadi subuh antar warga yang sesak napas ke IGD 🚑",
     "Patroli malam pakai mobil dinas keliling pasar, aman terkendali 🚨",
-    "perdin ke Jakarta, nginep hotel budget sekamar berdua biar SPPD cukup 😂",
+    "Rakor di ibu kota provinsi, kami berangkat naik travel biar hemat anggaran 🚐",
     "Aula kantor dipakai untuk vaksinasi lansia, 120 warga terlayani 💉",
     "Cuti tahunan disetujui, besok liburan ke Bali pakai tabungan sendiri 🏝️",
     "Pulang kantor langsung nonton film sama anak2 🍿",

@@ -75,8 +75,8 @@ def test_mild_exclamation_aimed_at_someone_is_a_warning(az):
 
 # ------------------------------------------------------------------ severity
 @pytest.mark.parametrize("text", [
-    "Kaum pendatang di kota ini emang pemalas semua, usir aja",
-    "LGBT itu penyakit, harus dibasmi",
+    "orang pendatang itu pemalas semua, usir aja dari sini",
+    "orang pendatang itu penyakit, harus dibasmi dari kota ini",
     "agama mereka itu sesat, kitabnya sampah",
     "Kalau mereka bikin gereja di sini lagi, kita bakar aja",
 ])
@@ -92,8 +92,8 @@ def test_personal_insult_is_warning(az):
 
 # ------------------------------------------------------------------ findings' shape
 SAMPLES = [
-    "dasar anj*ng tuh kontraktor 😡 kerjaan gak beres, bgst emang",
-    "Wkwk si Kasubag gendut jelek kayak babi 🐷 pantes gak laku",
+    "anj*ng emang tuh pemborong 😡 jalan baru sebulan udah bolong, bgst",
+    "Wkwk staf baru itu gembrot kayak kuda nil 🦛 jalannya lambat",
     "😤😤 Orang Madura emang kasar semua, t o l o l",
 ]
 

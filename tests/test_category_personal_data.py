@@ -23,10 +23,10 @@ def _mine(report):
 # ---------------------------------------------------------------- what the user sees
 @pytest.mark.parametrize("text,evidence,label", [
     ("Pemohon yg ngamuk tadi NIK-nya 7371064503920002, biar kapok 😤", "7371064503920002", "NIK"),
-    ("min, no KK 3374011203150007 a.n. Agus kok belum masuk DTKS?", "3374011203150007", "KK"),
+    ("admin, KK kami 3374011203150007 kok belum terdaftar bansos ya?", "3374011203150007", "KK"),
     ("Pegawai yg bolos itu NIP 19900317 201503 2 004, laporin!", "19900317 201503 2 004", "NIP"),
     ("NPWP suami 09.254.318.7-812.000 udh jadi 🥳", "09.254.318.7-812.000", "NPWP"),
-    ("Spill no HP mahasiswa yg nyontek: 0819-3345-7781 😤", "0819-3345-7781", "nomor HP"),
+    ("Ini no HP tukang parkir liar itu: 0819-3345-7781, teror aja 😤", "0819-3345-7781", "nomor HP"),
     ("Arisan tf ke rek Mandiri 1310012345678 a.n. Wulan ya", "1310012345678", "rekening"),
 ])
 def test_identifier_is_underlined_and_masked(analyzer, text, evidence, label):
@@ -50,11 +50,11 @@ def test_citizen_data_is_high_and_own_data_is_warning(analyzer):
 
 
 @pytest.mark.parametrize("text", [
-    "PSA: NIK itu 16 digit, NIP 18 digit. Jangan kasih ke siapa pun lewat chat 🙅",
+    "Ingat ya, nomor NIK dan NIP itu data pribadi, jangan dikirim ke orang tak dikenal 🙅",
     "Gimana cara ganti alamat di KTP kalau pindah? Perlu bawa KK asli gak?",
-    "Pengaduan layanan Samsat lewat WhatsApp resmi 0811-6000-742 (chat only) 📲",
+    "Layanan pengaduan BPBD via WhatsApp resmi 0811-7788-990, khusus pesan teks 📲",
     "Call center Dukcapil 0812 6000 1234 siap melayani Senin–Jumat",
-    "Kantor Kecamatan pindah sementara ke Jl. Abdullah Lubis No. 17, layanan tetap buka",
+    "Pelayanan Disdukcapil sementara di Gedung Serbaguna Jl. Merdeka No. 5 selama renovasi",
     "Info: (061) 4520 771, jam kerja 08.00–16.00",
     "NIK saya 3578********0002 sudah terdaftar 🙏",
     "Donasi banjir lewat rekening resmi BAZNAS BSI 7000123456",
@@ -71,7 +71,7 @@ def test_home_address_and_health_data(analyzer):
     found = _mine(analyzer.check(addr))
     assert found and found[0].rule_id.startswith("personal_data.home_address")
     assert "Jl. Flamboyan Gg. 3 No. 8" in {f.text for f in found}
-    health = "Mohon doa utk rekan kami Pak Yohanes, dirawat di RSUD, hasil lab positif TB paru 😢"
+    health = "Mohon doa utk rekan kami Pak Hendrik, dirawat di RSUD, hasil lab positif tifus 😢"
     hf = _mine(analyzer.check(health))
     assert [f.rule_id for f in hf] == ["personal_data.health"] and hf[0].severity == "high"
 

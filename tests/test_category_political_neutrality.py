@@ -64,7 +64,7 @@ def test_coded_number_with_wink_is_a_warning(analyzer):
 @pytest.mark.parametrize("text", [
     "📢 Pemungutan suara 27 November, TPS 07 buka 07.00–13.00. Bawa KTP-el & C6 ya #PilkadaDamai",
     "Cek DPT lewat situs resmi KPU, cukup masukin NIK 🙏",
-    "Gunakan hak pilihmu, jangan golput! Pilihan itu rahasia 😊",
+    "Datang ke TPS ya, suaramu menentukan, siapa pun pilihanmu itu urusanmu 😊",
     "KPU umumkan jadwal debat cagub: 19 Oktober dan 3 November 📝",
     "Satpol PP menurunkan 540 APK dari SEMUA paslon tanpa kecuali 🧹 #MasaTenang",
     "ASN wajib netral! Dilarang like/comment/share konten kampanye paslon mana pun",

@@ -135,10 +135,9 @@ def test_invalid_rule_files_name_the_problem(bad, msg):
         parse_ruleset(dict(BASE, **bad), "bad.toml", load_common())
 
 
-def test_invalid_token_pattern_is_reported_with_rule_id(analyzer):
-    rs = ruleset([rule(terms=[], patterns=[[{"NORM": {"WHAT": "x"}}]])])
-    with pytest.raises(ValueError, match="flexing.t"):
-        CategoryChecker(analyzer.nlp, "flexing", ruleset=rs)
+def test_invalid_token_pattern_is_refused_at_load_with_rule_id():
+    with pytest.raises(RuleError, match=r"flexing\.t: patterns\[0\]: invalid token pattern"):
+        ruleset([rule(terms=[], patterns=[[{"NORM": {"WHAT": "x"}}]])])
 
 
 def test_lexicon_additions_from_configuration():

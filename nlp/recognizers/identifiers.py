@@ -26,7 +26,7 @@ import datetime as _dt
 import re
 
 from ..doctext import doc_text
-from . import EntityMatch, register
+from . import EntityMatch, _at_starts, register
 
 # Province codes (first two digits of NIK/KK).  Papua's new provinces (2022) are included
 # conservatively (91–97).
@@ -167,16 +167,7 @@ def _run_starts(text: str) -> list[int]:
     return starts
 
 
-def _at_starts(pattern: re.Pattern, text: str, starts: list[int]):
-    """``pattern.finditer(text)`` when every match starts at one of ``starts`` (ascending)."""
-    end = 0
-    for p in starts:
-        if p >= end and (m := pattern.match(text, p)):
-            yield m
-            end = m.end()
-
-
-@register("identifiers")
+@register("identifiers", labels=("NIK", "KK", "NIP", "NPWP", "ACCOUNT_NUMBER"))
 def find_identifiers(doc):
     text = doc_text(doc)
     found: list[EntityMatch] = []

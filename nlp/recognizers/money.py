@@ -21,7 +21,7 @@ import tomllib
 from importlib.resources import files
 
 from ..doctext import doc_text
-from . import EntityMatch, register
+from . import EntityMatch, _at_starts, register
 
 _CFG = tomllib.loads(files("nlp").joinpath("data/money.toml").read_text(encoding="utf-8"))
 CURRENCY = {k.lower(): float(v) for k, v in _CFG["currency_idr"].items()}
@@ -101,15 +101,6 @@ _WORD_ANCHOR = re.compile(rf"[{_FIRST}](?:(?<!\w.)|(?<=(?i:se).))(?i:{_TAILS})?(
 # cut changes no "\b"); overlapping windows are merged, so "dua ribu juta" stays whole.
 _WORD_LETTERS = {c for w in [*NUMBER_WORDS, *MULTIPLIERS, *VAGUE, *_MAGS] for c in w}
 _NO_BREAK_RUN = re.compile(rf"[\s{re.escape(''.join(sorted(_WORD_LETTERS)))}]*", re.I)
-
-
-def _at_starts(pattern: re.Pattern, text: str, starts):
-    """``pattern.finditer(text)`` when every match starts at one of ``starts`` (ascending)."""
-    end = 0
-    for p in starts:
-        if p >= end and (m := pattern.match(text, p)):
-            yield m
-            end = m.end()
 
 
 def _in_windows(pattern: re.Pattern, text: str, windows):
@@ -240,7 +231,7 @@ def _after_money_word(text: str, start: int) -> bool:
     return bool(set(_words_before(text, start, MONEY_WORD_WINDOW)) & MONEY_WORDS)
 
 
-@register("money")
+@register("money", labels=("MONEY",))
 def find_money(doc):
     text = doc_text(doc)
     found: list[EntityMatch] = []

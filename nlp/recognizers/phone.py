@@ -64,7 +64,7 @@ def classify(raw: str) -> str | None:
     return None
 
 
-@register("phone")
+@register("phone", labels=("PHONE", "PHONE_LANDLINE"))
 def find_phones(doc):
     text = doc_text(doc)
     found = []
