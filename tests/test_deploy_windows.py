@@ -90,14 +90,21 @@ COMMON = {"WhatIf", "Confirm", "Verbose", "Detailed", "Full", "Examples"}
 
 
 def test_the_guide_passes_only_declared_parameters():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_bundle
+
     declared = {name: ps_static.parameters(read(path)) for name, path in SCRIPTS.items()}
     seen = set()
-    for m in SCRIPT_CALL.finditer(guide()):
+    # the guide, the bundle's INSTALL.txt and the scripts' own examples
+    sources = guide() + "\n" + build_bundle.INSTALL_TXT + "\n" + "\n".join(read(p) for p in SCRIPTS.values())
+    for m in SCRIPT_CALL.finditer(sources):
         script = m.group(1) + ".ps1"
-        for flag in re.findall(r"(?<![\w-])-([A-Za-z]+)\b", m.group(2)):
+        args = re.split(r"\b(?:install|setup|uninstall)\.ps1\b", m.group(2))[0]   # up to the next script named
+        for flag in re.findall(r"(?<![\w-])-([A-Za-z]+)\b", args):
             seen.add((script, flag))
             assert flag in declared[script] | COMMON, f"deploy.md passes -{flag} to {script}, which has no such parameter"
     assert ("setup.ps1", "SyncConfigFrom") in seen and ("uninstall.ps1", "Purge") in seen
+    assert ("setup.ps1", "PythonInstaller") in seen           # INSTALL.txt's one-run line
 
 
 def test_the_worked_example_uses_files_that_ship():

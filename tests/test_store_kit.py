@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import tomllib
 import zipfile
@@ -96,7 +97,13 @@ def test_the_kit_is_not_shipped_inside_the_extension(tmp_path):
     sys.path.insert(0, str(ROOT / "scripts"))
     import package_extension
 
-    out = package_extension.package(EXT, tmp_path)
+    # a copy of the extension with its store folder, as it is in the repository
+    src = tmp_path / "ext"
+    shutil.copytree(EXT, src, ignore=shutil.ignore_patterns("images"))
+    (src / "store" / "images").mkdir(parents=True, exist_ok=True)
+    (src / "store" / "images" / "promo.png").write_bytes(b"png")
+    (src / "store" / "privacy-policy.en.html").write_text("<html></html>", encoding="utf-8")
+    out = package_extension.package(src, tmp_path / "out")
     for path in out.values():
         with zipfile.ZipFile(path) as zf:
             assert not [n for n in zf.namelist() if n.startswith("store/")], path.name
