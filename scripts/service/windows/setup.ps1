@@ -129,12 +129,18 @@ function Find-Default([string]$Name) {
     return $null
 }
 
+function Get-BundleVersion([string]$Name) {
+    # saring-bundle-0.10.0 is newer than saring-bundle-0.9.2: compare versions, not text
+    $text = ($Name -replace '^saring-bundle-', '') -replace '[^0-9.].*$', ''
+    try { return [version]$text } catch { return [version]'0.0' }
+}
+
 function Find-Bundle {
     $inside = Join-Path $Here '..\..'
     if (Test-Path -LiteralPath (Join-Path $inside 'bundle.json')) { return (Resolve-Path -LiteralPath $inside).Path }
     $found = Get-ChildItem -LiteralPath $Here -Directory -Filter 'saring-bundle-*' -ErrorAction SilentlyContinue |
         Where-Object { Test-Path -LiteralPath (Join-Path $_.FullName 'bundle.json') } |
-        Sort-Object -Property Name -Descending | Select-Object -First 1
+        Sort-Object -Property @{ Expression = { Get-BundleVersion $_.Name } } -Descending | Select-Object -First 1
     if ($found) { return $found.FullName }
     return $null
 }
@@ -153,19 +159,22 @@ function Find-Python {
 }
 
 function Stop-SaringServers([string]$Venv) {
-    # Every user's server started by the logon task: pythonw.exe from this venv running `-m server serve`.
+    # Every user's server started by the logon task: pythonw.exe from this venv running
+    # `-m server serve`. On Windows a venv's pythonw.exe is a small launcher that starts the base
+    # interpreter as its child: the child is the server (it holds the port and the venv's files),
+    # so the children go first, then the launchers.
     $prefix = [System.IO.Path]::GetFullPath($Venv).TrimEnd('\') + '\'
-    $stopped = 0
-    foreach ($p in @(Get-CimInstance -ClassName Win32_Process -Filter "Name = 'pythonw.exe' OR Name = 'python.exe'")) {
-        if ($p.ExecutablePath -and $p.ExecutablePath.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase) -and
-            $p.CommandLine -match '-m server serve') {
-            if ($PSCmdlet.ShouldProcess("process $($p.ProcessId)", 'stop the running Saring server')) {
-                Stop-Process -Id $p.ProcessId -Force -ErrorAction SilentlyContinue
-                $stopped++
-            }
+    $all = @(Get-CimInstance -ClassName Win32_Process -Filter "Name = 'pythonw.exe' OR Name = 'python.exe'")
+    $launchers = @($all | Where-Object { $_.ExecutablePath -and $_.CommandLine -match '-m server serve' -and
+        $_.ExecutablePath.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase) })
+    $ids = @($launchers | ForEach-Object { $_.ProcessId })
+    $children = @($all | Where-Object { $ids -contains $_.ParentProcessId })
+    foreach ($p in @($children) + @($launchers)) {
+        if ($PSCmdlet.ShouldProcess("process $($p.ProcessId) ($($p.ExecutablePath))", 'stop the running Saring server')) {
+            Stop-Process -Id $p.ProcessId -Force -ErrorAction SilentlyContinue
         }
     }
-    return $stopped
+    return @($launchers).Count   # one per user whose server ran
 }
 
 function Read-PolicyFile([string]$Path, [string]$Browser) {

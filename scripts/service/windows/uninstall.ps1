@@ -65,6 +65,8 @@ function Remove-Task([string]$Name) {
     $task = Get-ScheduledTask -TaskPath $TaskPath -TaskName $Name -ErrorAction SilentlyContinue
     if ($null -eq $task) {
         Write-Output "no task $TaskPath$Name (nothing to remove)"
+    } elseif (-not $isAdmin -and ($task.Principal.GroupId -or $task.Principal.UserId -eq 'SYSTEM')) {
+        Write-Output "task $TaskPath$Name is installed for all users: removing it needs an elevated PowerShell"
     } elseif ($PSCmdlet.ShouldProcess("$TaskPath$Name", 'stop and unregister')) {
         Stop-ScheduledTask -TaskPath $TaskPath -TaskName $Name -ErrorAction SilentlyContinue
         Unregister-ScheduledTask -TaskPath $TaskPath -TaskName $Name -Confirm:$false
@@ -91,14 +93,21 @@ function Remove-FromPath([string]$Dir, [string]$Scope) {
 }
 
 function Stop-SaringServers([string[]]$Venvs) {
-    foreach ($p in @(Get-CimInstance -ClassName Win32_Process -Filter "Name = 'pythonw.exe' OR Name = 'python.exe'")) {
-        foreach ($venv in $Venvs) {
-            $prefix = [System.IO.Path]::GetFullPath($venv).TrimEnd('\') + '\'
-            if ($p.ExecutablePath -and $p.ExecutablePath.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase) -and
-                $p.CommandLine -match '-m server serve' -and $PSCmdlet.ShouldProcess("process $($p.ProcessId)", 'stop the Saring server')) {
-                Stop-Process -Id $p.ProcessId -Force -ErrorAction SilentlyContinue
-                Write-Output "stopped server process $($p.ProcessId)"
-            }
+    # A venv's pythonw.exe is a launcher whose child (the base interpreter) is the server itself:
+    # stop the children first, then the launchers.
+    $all = @(Get-CimInstance -ClassName Win32_Process -Filter "Name = 'pythonw.exe' OR Name = 'python.exe'")
+    $launchers = @()
+    foreach ($venv in $Venvs) {
+        $prefix = [System.IO.Path]::GetFullPath($venv).TrimEnd('\') + '\'
+        $launchers += @($all | Where-Object { $_.ExecutablePath -and $_.CommandLine -match '-m server serve' -and
+            $_.ExecutablePath.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase) })
+    }
+    $ids = @($launchers | ForEach-Object { $_.ProcessId })
+    $children = @($all | Where-Object { $ids -contains $_.ParentProcessId })
+    foreach ($p in @($children) + @($launchers)) {
+        if ($PSCmdlet.ShouldProcess("process $($p.ProcessId)", 'stop the Saring server')) {
+            Stop-Process -Id $p.ProcessId -Force -ErrorAction SilentlyContinue
+            Write-Output "stopped server process $($p.ProcessId)"
         }
     }
 }
