@@ -19,6 +19,7 @@ AUTOMATIC = {
     "_", "true", "false", "null", "psscriptroot", "pscmdlet", "lastexitcode", "erroractionpreference",
     "whatifpreference", "args", "matches", "input", "psboundparameters", "host", "pshome", "error",
     "psitem", "this", "myinvocation", "pwd", "home", "confirmpreference", "verbosepreference",
+    "pscommandpath",
 }
 SCOPES = {"env", "script", "global", "local", "using", "private", "variable"}
 
@@ -203,10 +204,7 @@ def problems(text: str) -> list[str]:
         assigned.add(m.group(1).lower())
     for m in re.finditer(r"function\s+[\w-]+\s*\(([^)]*)\)", text):      # function F([t]$a, $b)
         assigned.update(v.lower() for v in re.findall(r"\$([A-Za-z_]\w*)", m.group(1)))
-    for m in re.finditer(r"\bparam\s*\(", code, re.I):
-        pass  # typed params are caught by the [type]$name rule; untyped ones below
-    for m in re.finditer(r"(?:^|[(,]\s*)\$([A-Za-z_]\w*)\s*(?=[,)=])", code, re.M):
-        assigned.add(m.group(1).lower())
+    assigned.update(p.lower() for p in parameters(text))                # the script's param( … )
     used = set()
     for source in [code, *sc.dq_strings]:
         for m in VAR.finditer(source):

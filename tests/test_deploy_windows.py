@@ -62,6 +62,7 @@ def test_powershell_scripts_pass_the_static_check(name):
     ("$a = 1\nWrite-Output $b", "$b is read but never assigned"),
     ('$Browser = 1\nWrite-Output "$Browser: done"', "scope-qualified"),
     ("Get-Thingy -Name x", "unknown command Get-Thingy"),
+    ("function F($a) { Write-Output $a }\nF($typo, 1)", "$typo is read but never assigned"),
 ])
 def test_the_static_check_finds_real_mistakes(source, expected):
     assert any(expected in p for p in ps_static.problems(source)), ps_static.problems(source)

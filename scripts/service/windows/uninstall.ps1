@@ -50,6 +50,24 @@ param(
     [ValidatePattern('^[a-p]{32}$')][string[]]$ExtensionId = @('ldjhkggihnbfhglcndojbckekmpmlmff')
 )
 
+# A 32-bit PowerShell on 64-bit Windows (some RMM agents start one) sees "C:\Program Files (x86)"
+# and a redirected HKLM\SOFTWARE (WOW6432Node), where the browsers never look for policies:
+# start this script again in the 64-bit PowerShell, with the same parameters.
+if ($env:PROCESSOR_ARCHITEW6432 -eq 'AMD64') {
+    $relaunch = @('-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', $PSCommandPath)
+    foreach ($entry in $PSBoundParameters.GetEnumerator()) {
+        if ($entry.Value -is [System.Management.Automation.SwitchParameter]) {
+            if ($entry.Value.IsPresent) { $relaunch += "-$($entry.Key)" }
+        } else {
+            $relaunch += "-$($entry.Key)"
+            $relaunch += @($entry.Value) -join ','
+        }
+    }
+    if ($WhatIfPreference) { $relaunch += '-WhatIf' }
+    & (Join-Path $env:SystemRoot 'sysnative\WindowsPowerShell\v1.0\powershell.exe') @relaunch
+    exit $LASTEXITCODE
+}
+
 $ErrorActionPreference = 'Stop'
 $TaskPath = '\Saring\'
 $TaskName = 'Saring Server'
