@@ -54,17 +54,19 @@ param(
 # and a redirected HKLM\SOFTWARE (WOW6432Node), where the browsers never look for policies:
 # start this script again in the 64-bit PowerShell, with the same parameters.
 if ($env:PROCESSOR_ARCHITEW6432 -eq 'AMD64') {
-    $relaunch = @('-NoProfile', '-ExecutionPolicy', 'Bypass', '-File', $PSCommandPath)
+    # -Command, not -File: -File cannot pass a list (-ExtensionId a, b) to the script
+    function Quote([string]$Text) { "'" + $Text.Replace("'", "''") + "'" }
+    $call = '& ' + (Quote $PSCommandPath)
     foreach ($entry in $PSBoundParameters.GetEnumerator()) {
         if ($entry.Value -is [System.Management.Automation.SwitchParameter]) {
-            if ($entry.Value.IsPresent) { $relaunch += "-$($entry.Key)" }
+            if ($entry.Value.IsPresent) { $call += " -$($entry.Key)" }
         } else {
-            $relaunch += "-$($entry.Key)"
-            $relaunch += @($entry.Value) -join ','
+            $call += " -$($entry.Key) " + ((@($entry.Value) | ForEach-Object { Quote ([string]$_) }) -join ',')
         }
     }
-    if ($WhatIfPreference) { $relaunch += '-WhatIf' }
-    & (Join-Path $env:SystemRoot 'sysnative\WindowsPowerShell\v1.0\powershell.exe') @relaunch
+    if ($WhatIfPreference) { $call += ' -WhatIf' }
+    $call += '; exit $LASTEXITCODE'
+    & (Join-Path $env:SystemRoot 'sysnative\WindowsPowerShell\v1.0\powershell.exe') -NoProfile -ExecutionPolicy Bypass -Command $call
     exit $LASTEXITCODE
 }
 
