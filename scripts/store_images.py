@@ -166,46 +166,56 @@ def tiles(page, out: Path, slogan: str) -> list[Path]:
     return made
 
 
-def make_images(out: Path, langs=("id", "en"), log_dir: Path | None = None) -> dict[str, Path]:
-    """Every image of the kit into `out`; returns {file name: path}."""
-    from playwright.sync_api import sync_playwright
-
+def make_images(out: Path, langs=("id", "en"), log_dir: Path | None = None, playwright=None, server=None) -> dict[str, Path]:
+    """Every image of the kit into `out`; returns {file name: path}. A caller that already runs
+    Playwright (the browser tests' session) or a server passes them in."""
     H.ensure_fixtures_built()
     out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="saring-store-"))
+    own_server = server is None
+    if own_server:
+        # the standard port when it is free, so the pictures show the address users see
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", 8731))
+                port = 8731
+            except OSError:
+                port = None
+        server = H.Server(log_dir or tmp, port=port).start()
+    try:
+        if playwright is not None:
+            return _make(playwright, server, out, langs)
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            return _make(pw, server, out, langs)
+    finally:
+        if own_server:
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _make(pw, server, out: Path, langs) -> dict[str, Path]:
     data = listing()
     made: dict[str, Path] = {}
-    tmp = Path(tempfile.mkdtemp(prefix="saring-store-"))
-    # the standard port when it is free, so the pictures show the address users see
-    with socket.socket() as probe:
+    for lang in langs:
+        user_dir = H.new_user_dir()
+        ctx = H.launch(pw, user_dir)
         try:
-            probe.bind(("127.0.0.1", 8731))
-            port = 8731
-        except OSError:
-            port = None
-    server = H.Server(log_dir or tmp, port=port).start()
-    try:
-        with sync_playwright() as pw:
-            for lang in langs:
-                user_dir = H.new_user_dir()
-                ctx = H.launch(pw, user_dir)
-                try:
-                    H.set_user_settings(ctx, {"serverUrl": server.url, "language": lang})
-                    H.close_extra_pages(ctx)
-                    raw = captures(ctx, server, lang)
-                    page = ctx.new_page()
-                    for i, shot in enumerate(data[lang]["screenshots"], 1):
-                        name = f"screenshot-{lang}-{i}-{shot['view']}.png"
-                        made[name] = frame(page, raw[shot["view"]], shot["caption"], shot["detail"], out / name)
-                    if lang == langs[0]:
-                        for path in tiles(page, out, data["common"]["slogan"]):
-                            made[path.name] = path
-                    page.close()
-                finally:
-                    ctx.close()
-                    shutil.rmtree(user_dir, ignore_errors=True)
-    finally:
-        server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+            H.set_user_settings(ctx, {"serverUrl": server.url, "language": lang})
+            H.close_extra_pages(ctx)
+            raw = captures(ctx, server, lang)
+            page = ctx.new_page()
+            for i, shot in enumerate(data[lang]["screenshots"], 1):
+                name = f"screenshot-{lang}-{i}-{shot['view']}.png"
+                made[name] = frame(page, raw[shot["view"]], shot["caption"], shot["detail"], out / name)
+            if lang == langs[0]:
+                for path in tiles(page, out, data["common"]["slogan"]):
+                    made[path.name] = path
+            page.close()
+        finally:
+            ctx.close()
+            shutil.rmtree(user_dir, ignore_errors=True)
     return made
 
 

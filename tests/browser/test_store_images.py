@@ -26,9 +26,9 @@ def _near(colours, target, tol=24):
     return any(all(abs(c[i] - target[i]) <= tol for i in range(3)) for c in colours)
 
 
-def test_store_images_from_the_real_extension(fixtures_built, tmp_path):
+def test_store_images_from_the_real_extension(pw, server):
     shutil.rmtree(OUT, ignore_errors=True)
-    made = store_images.make_images(OUT, ("id", "en"), log_dir=tmp_path)
+    made = store_images.make_images(OUT, ("id", "en"), playwright=pw, server=server)
     data = store_images.listing()
     expected = {f"screenshot-{lang}-{i}-{s['view']}.png" for lang in ("id", "en")
                 for i, s in enumerate(data[lang]["screenshots"], 1)} | set(store_images.TILES)
