@@ -306,12 +306,18 @@ Linux (as root, once per machine):
   (every user then gets the server at logon; or, per user without root:
     sh service/linux/install.sh --exec /opt/saring/bin/saring)
 
-Windows (PowerShell as administrator, once per machine):
+Windows (PowerShell as administrator, once per machine), all in one run:
+    powershell -ExecutionPolicy Bypass -File service\\windows\\setup.ps1 -Config <your saring.toml> -PythonInstaller <python-3.12.x-amd64.exe>
+  (Python only if the PC has none; the Chrome/Edge policies come from service\\policies\\: put your
+  store ids into edge-policy.json first, or add -NoBrowserPolicy; -WhatIf shows every step.
+  `saring` is then on the PATH in new windows. deploy.md section 7 shows it run from a share.)
+  Or step by step:
     py -3.12 -m venv "C:\\Program Files\\Saring\\venv"
     & "C:\\Program Files\\Saring\\venv\\Scripts\\pip.exe" install --no-index --find-links "$BUNDLE" saring
     New-Item -ItemType Directory -Force "$env:ProgramData\\Saring"
     Copy-Item config\\saring.example.toml "$env:ProgramData\\Saring\\saring.toml"   # then edit
     powershell -ExecutionPolicy Bypass -File service\\windows\\install.ps1 -AllUsers -VenvDir "C:\\Program Files\\Saring\\venv"
+  Remove everything again: powershell -ExecutionPolicy Bypass -File service\\windows\\uninstall.ps1 -Purge
 
 macOS (per user):
     python3 -m venv ~/Library/Application\\ Support/Saring/venv

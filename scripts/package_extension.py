@@ -35,7 +35,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 # Paths (relative, posix) or file-name patterns never shipped.
-EXCLUDE_DIRS = {"tests", "test", "__tests__", "node_modules", "dev", "docs", "coverage", "playwright-report"}
+# `store` holds the store listing (texts, privacy policy, images): uploaded to the stores' forms,
+# never part of the extension itself.
+EXCLUDE_DIRS = {"tests", "test", "__tests__", "node_modules", "dev", "docs", "coverage", "playwright-report", "store"}
 EXCLUDE_FILES = ["*.test.js", "*.spec.js", "*.map", "package.json", "package-lock.json", "*.md",
                  "*.pem", "*.crx", "*.zip", "*.xpi", "Thumbs.db", "*.log", "*.py", "*.pyc",
                  "tsconfig.json", "jsconfig.json", "web-ext-config.*", "*.orig", "*~"]

@@ -12,6 +12,12 @@
     -AllUsers: for everyone who logs on to this machine (run as administrator); the task runs
     as each user, with that user's rights, never as SYSTEM.
 
+    It also puts the `saring` command on the PATH: a small saring.cmd that runs
+    <VenvDir>\Scripts\saring.exe, in "$env:ProgramFiles\Saring\bin" (machine PATH, -AllUsers)
+    or "$env:LOCALAPPDATA\Saring\bin" (user PATH). Only that folder is added, never the venv's
+    Scripts folder, whose python.exe and pip.exe would shadow the machine's own. Windows
+    gives the new PATH to programs started afterwards: open a new PowerShell window.
+
 .PARAMETER VenvDir
     Saring's Python environment (the folder holding Scripts\pythonw.exe). Default:
     "$env:ProgramFiles\Saring\venv" if it exists, else "$env:LOCALAPPDATA\Saring\venv".
@@ -27,6 +33,8 @@
     Install for every user of the machine (needs an elevated PowerShell).
 .PARAMETER NoStart
     Register the task but do not start it now.
+.PARAMETER NoPath
+    Do not add the `saring` command to the PATH.
 .PARAMETER ExportXml
     Write the filled-in task XML to this file (UTF-16, for GPO or `schtasks /Create /XML`) and
     register nothing.
@@ -48,6 +56,7 @@ param(
     [ValidateSet('debug', 'info', 'warning', 'error')][string]$LogLevel,
     [switch]$AllUsers,
     [switch]$NoStart,
+    [switch]$NoPath,
     [string]$ExportXml
 )
 
@@ -61,6 +70,25 @@ function Fail([string]$Message, [int]$Code = 1) {
     exit $Code
 }
 function Escape-Xml([string]$Text) { [System.Security.SecurityElement]::Escape($Text) }
+
+function Add-SaringToPath([string]$SaringExe, [string]$ShimDir, [string]$Scope) {
+    # A .cmd shim rather than the venv's Scripts folder: only `saring` joins the PATH.
+    New-Item -ItemType Directory -Force -Path $ShimDir | Out-Null
+    $shim = "@echo off`r`n`"$SaringExe`" %*`r`nexit /b %ERRORLEVEL%`r`n"
+    [System.IO.File]::WriteAllText((Join-Path $ShimDir 'saring.cmd'), $shim, (New-Object System.Text.UTF8Encoding($false)))
+    # Read and write the registry value itself, unexpanded and as REG_EXPAND_SZ: going through
+    # [Environment]::SetEnvironmentVariable would store every %SystemRoot% expanded.
+    $envKey = if ($Scope -eq 'Machine') { 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Environment' } else { 'HKCU:\Environment' }
+    $current = (Get-Item -LiteralPath $envKey).GetValue('Path', '', 'DoNotExpandEnvironmentNames')
+    $parts = @($current -split ';' | Where-Object { $_ -ne '' })
+    if ($parts -notcontains $ShimDir) {
+        Set-ItemProperty -LiteralPath $envKey -Name Path -Value (($parts + $ShimDir) -join ';') -Type ExpandString
+        # tell running programs (Explorer, hence new windows) that the environment changed
+        [Environment]::SetEnvironmentVariable('SARING_PATH_CHANGED', $null, $Scope)
+        Write-Output "added $ShimDir to the $($Scope.ToLower()) PATH (open a new window to use: saring doctor)"
+    }
+    if (($env:Path -split ';') -notcontains $ShimDir) { $env:Path = "$env:Path;$ShimDir" }
+}
 
 try {
     if (-not $PythonW) {
@@ -111,6 +139,14 @@ try {
     if ($PSCmdlet.ShouldProcess("$TaskPath$TaskName", "register task running '$PythonW $arguments' at logon ($(if ($AllUsers) {'all users'} else {'current user'}))")) {
         Register-ScheduledTask -TaskPath $TaskPath -TaskName $TaskName -Xml $xml -Force | Out-Null
         Write-Output "registered task $TaskPath$TaskName"
+        $saringExe = Join-Path (Split-Path -Parent $PythonW) 'saring.exe'
+        if (-not $NoPath -and (Test-Path -LiteralPath $saringExe -PathType Leaf)) {
+            if ($AllUsers) {
+                Add-SaringToPath $saringExe (Join-Path $env:ProgramFiles 'Saring\bin') 'Machine'
+            } else {
+                Add-SaringToPath $saringExe (Join-Path $env:LOCALAPPDATA 'Saring\bin') 'User'
+            }
+        }
         if (-not $NoStart) {
             # With -AllUsers the task belongs to the Users group: it surely starts at each user's next
             # logon; starting it now may not reach sessions that are already open.
