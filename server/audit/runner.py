@@ -27,7 +27,7 @@ from nlp.rules import SEVERITY_RANK
 
 from .archive import Archive
 from .errors import AuditError, SkipFile
-from .formats import FORMATS, Detection, detect
+from .formats import Detection, detect
 from .model import Post
 
 BATCH = 128
