@@ -161,3 +161,12 @@ def test_not_an_export(tmp_path, cli):
     notes.write_text("hanya catatan biasa\ntanpa format apa pun\n", encoding="utf-8")
     r = cli(notes)
     assert r.returncode == 2 and "catatan.txt" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_an_html_export_is_told_to_ask_for_json(tmp_path, cli):
+    root = tmp_path / "facebook-budi"
+    (root / "your_activity_across_facebook" / "posts").mkdir(parents=True)
+    (root / "your_activity_across_facebook" / "posts" / "your_posts__check_ins__photos_and_videos_1.html").write_text(
+        "<html><body><div>Baru beli Rolex</div></body></html>", encoding="utf-8")
+    r = cli(root)
+    assert r.returncode == 2 and "format HTML" in r.stderr and "JSON" in r.stderr
