@@ -205,7 +205,7 @@ def run_audit(path: str, options: AuditOptions, progress: Callable | None = None
             if html_export:
                 raise AuditError(f"{label} adalah arsip dalam format HTML ({html_export[0]}). Saring membaca "
                                  f"format JSON: minta ulang arsipnya dan pilih Format: JSON.", code="unknown_format")
-            where = """" if not archive.skipped else " (" + "; ".join(f"{n}: {r}" for n, r in archive.skipped[:3]) + ")"
+            where = "" if not archive.skipped else " (" + "; ".join(f"{n}: {r}" for n, r in archive.skipped[:3]) + ")"
             raise AuditError(f"{label} tidak dikenali sebagai ekspor data media sosial yang didukung{where}. "
                              f"Lihat docs/audit.md untuk format yang didukung.", code="unknown_format")
         fmt = det.format_id
