@@ -131,8 +131,8 @@ def measure(archive: Path, workers: int, out_json: Path) -> dict:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     err = proc.stderr.read().decode("utf-8", "replace")
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"bench_audit: saring audit failed ({proc.returncode}): {err}")
+    if proc.returncode not in (0, 1) or not out_json.exists():
+        raise SystemExit(f"bench_audit: saring audit failed ({proc.returncode}): {err[-2000:]}")
     body = json.loads(out_json.read_text(encoding="utf-8"))
     return {"workers": workers, "posts": body["posts_scanned"], "flagged": body["posts_flagged"],
             "wall_s": round(wall, 1), "posts_per_s": round(body["posts_scanned"] / wall, 1),
