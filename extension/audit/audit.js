@@ -4,8 +4,10 @@
  * HTML file. Nothing is stored by the page except the "sudah saya tangani" ticks. */
 (function () {
   "use strict";
-  var S = typeof SaringSettings !== "undefined" ? SaringSettings : null;
-  var St = typeof SaringStore !== "undefined" ? SaringStore : null;
+  // Only the runtime messaging API is used (the background answers {type: "config"} with the
+  // effective settings): this page does not depend on the shared page scripts' internals.
+  var api = typeof chrome !== "undefined" && chrome.runtime ? chrome :
+    (typeof browser !== "undefined" && browser.runtime ? browser : null);
   var T = {
     id: {
       title: "Periksa arsip",
@@ -245,11 +247,12 @@
     wire();
     document.body.setAttribute("data-ready", "1");
   }
-  if (St && S) {
-    var done = false;
-    var timer = setTimeout(function () { if (!done) { done = true; boot(null); } }, 1500);
-    St.message({ type: "config" }).then(function (c) { if (done) return; done = true; clearTimeout(timer); boot(c); });
-  } else {
-    boot(null);
+  var booted = false;
+  function once(c) { if (!booted) { booted = true; boot(c); } }
+  setTimeout(function () { once(null); }, 1500);  // no answer: defaults (the server's usual address)
+  try {
+    api.runtime.sendMessage({ type: "config" }, function (c) { void api.runtime.lastError; once(c || null); });
+  } catch (e) {
+    once(null);
   }
 })();
