@@ -4,8 +4,10 @@
  * HTML file. Nothing is stored by the page except the "sudah saya tangani" ticks. */
 (function () {
   "use strict";
-  var S = typeof SaringSettings !== "undefined" ? SaringSettings : null;
-  var St = typeof SaringStore !== "undefined" ? SaringStore : null;
+  // Only the runtime messaging API is used (the background answers {type: "config"} with the
+  // effective settings): this page does not depend on the shared page scripts' internals.
+  var api = typeof chrome !== "undefined" && chrome.runtime ? chrome :
+    (typeof browser !== "undefined" && browser.runtime ? browser : null);
   var T = {
     id: {
       title: "Periksa arsip",
@@ -15,7 +17,14 @@
       minSeverity: "Tingkat minimal", sevWarning: "Peringatan ke atas", sevHigh: "Tinggi saja", sevInfo: "Info ke atas",
       author: "Nama Anda di WhatsApp (bila perlu)",
       privacy: "Arsip hanya dikirim ke server Saring di komputer ini, diperiksa, lalu dihapus. Tidak ada yang keluar dari komputer Anda.",
-      howto: "Cara mengunduh arsip tiap platform: lihat panduan docs/audit.md.",
+      howto: "Cara mengunduh arsip dari tiap platform",
+      howX: "X: Setelan dan privasi → Akun Anda → Unduh arsip data Anda → Minta arsip; unduh ZIP-nya saat siap.",
+      howFacebook: "Facebook: Pengaturan → Pusat Akun → Informasi dan izin Anda → Unduh informasi Anda; pilih Postingan serta Komentar, Sepanjang waktu, format JSON.",
+      howInstagram: "Instagram dan Threads: Profil → ☰ → Pusat Akun → Unduh informasi Anda; pilih Konten, Komentar dan Threads, format JSON.",
+      howTiktok: "TikTok: Profil → ☰ → Pengaturan dan privasi → Akun → Unduh data Anda; format JSON, lalu unduh di tab Unduh data.",
+      howLinkedin: "LinkedIn: Saya → Pengaturan & Privasi → Privasi data → Dapatkan salinan data Anda; pilih Posts dan Comments.",
+      howYoutube: "YouTube: takeout.google.com → hanya YouTube dan YouTube Music → hanya komentar → file .zip.",
+      howWhatsapp: "WhatsApp: buka obrolan → ⋮ → Lainnya → Ekspor chat → Tanpa media; kirim berkasnya ke komputer ini. Hanya pesan Anda yang diperiksa.",
       cancel: "Batal", whoAreYou: "Obrolan ini berisi pesan beberapa orang. Pilih nama Anda; hanya pesan Anda yang diperiksa:",
       download: "Unduh laporan HTML", again: "Periksa arsip lain", downloadHint: "Laporan bisa dibuka tanpa internet dan dicetak.",
       uploading: "Mengunggah ke Saring… {0}%", preparing: "Menyiapkan pemeriksa…",
@@ -32,7 +41,14 @@
       minSeverity: "Minimum severity", sevWarning: "Warning and above", sevHigh: "High only", sevInfo: "Info and above",
       author: "Your name in WhatsApp (if needed)",
       privacy: "The archive is sent only to the Saring server on this computer, checked, then deleted. Nothing leaves your computer.",
-      howto: "How to download each platform's archive: see the guide docs/audit.md.",
+      howto: "How to download the archive from each platform",
+      howX: "X: Settings and privacy → Your account → Download an archive of your data → Request archive; download the ZIP when it is ready.",
+      howFacebook: "Facebook: Settings → Accounts Center → Your information and permissions → Download your information; pick Posts and Comments, All time, JSON format.",
+      howInstagram: "Instagram and Threads: Profile → ☰ → Accounts Center → Download your information; pick Content, Comments and Threads, JSON format.",
+      howTiktok: "TikTok: Profile → ☰ → Settings and privacy → Account → Download your data; JSON format, then download it from the Download data tab.",
+      howLinkedin: "LinkedIn: Me → Settings & Privacy → Data privacy → Get a copy of your data; pick Posts and Comments.",
+      howYoutube: "YouTube: takeout.google.com → only YouTube and YouTube Music → only comments → .zip file.",
+      howWhatsapp: "WhatsApp: open the chat → ⋮ → More → Export chat → Without media; send the file to this computer. Only your own messages are checked.",
       cancel: "Cancel", whoAreYou: "This chat holds several people's messages. Pick your name; only your messages are checked:",
       download: "Download HTML report", again: "Check another archive", downloadHint: "The report opens offline and prints.",
       uploading: "Uploading to Saring… {0}%", preparing: "Preparing the checker…",
@@ -231,11 +247,12 @@
     wire();
     document.body.setAttribute("data-ready", "1");
   }
-  if (St && S) {
-    var done = false;
-    var timer = setTimeout(function () { if (!done) { done = true; boot(null); } }, 1500);
-    St.message({ type: "config" }).then(function (c) { if (done) return; done = true; clearTimeout(timer); boot(c); });
-  } else {
-    boot(null);
+  var booted = false;
+  function once(c) { if (!booted) { booted = true; boot(c); } }
+  setTimeout(function () { once(null); }, 1500);  // no answer: defaults (the server's usual address)
+  try {
+    api.runtime.sendMessage({ type: "config" }, function (c) { void api.runtime.lastError; once(c || null); });
+  } catch (e) {
+    once(null);
   }
 })();

@@ -144,6 +144,20 @@ def audit():
         _busy.release()
         raise
 
+    cleaned = threading.Event()
+
+    def cleanup():
+        if cleaned.is_set():
+            return
+        cleaned.set()
+        if proc.is_alive():
+            proc.terminate()
+        proc.join(5)
+        q.close()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        _live_dirs.discard(tmpdir)
+        _busy.release()
+
     def stream():
         try:
             idle = 0.0
@@ -163,15 +177,9 @@ def audit():
                 if msg.get("type") in ("done", "error"):
                     return
         finally:
-            if proc.is_alive():
-                proc.terminate()
-            proc.join(5)
-            q.close()
-            shutil.rmtree(tmpdir, ignore_errors=True)
-            _live_dirs.discard(tmpdir)
-            _busy.release()
+            cleanup()
 
-    resp = Response(stream(), mimetype="application/x-ndjson")
+    resp = Response(_Stream(stream(), cleanup), mimetype="application/x-ndjson")
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
@@ -179,3 +187,21 @@ def audit():
 
 def _line(msg: dict) -> bytes:
     return (json.dumps(msg, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class _Stream:
+    """The response body: closing it ends the audit and deletes the upload even when the
+    server closes the response before its first line was sent (a generator that never
+    started would not run its ``finally``)."""
+
+    def __init__(self, gen, cleanup):
+        self._gen, self._cleanup = gen, cleanup
+
+    def __iter__(self):
+        return self._gen
+
+    def close(self):
+        try:
+            self._gen.close()
+        finally:
+            self._cleanup()

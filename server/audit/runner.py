@@ -27,7 +27,7 @@ from nlp.rules import SEVERITY_RANK
 
 from .archive import Archive
 from .errors import AuditError, SkipFile
-from .formats import FORMATS, Detection, detect
+from .formats import Detection, detect
 from .model import Post
 
 BATCH = 128
@@ -200,6 +200,11 @@ def run_audit(path: str, options: AuditOptions, progress: Callable | None = None
         det = detect(archive)
         label = archive.label
         if not det.jobs:
+            html_export = [e.name for e in archive if e.lower.endswith((".html", ".htm")) and any(
+                k in e.lower for k in ("your_posts", "posts_1", "post_comments", "comments", "user_data"))]
+            if html_export:
+                raise AuditError(f"{label} adalah arsip dalam format HTML ({html_export[0]}). Saring membaca "
+                                 f"format JSON: minta ulang arsipnya dan pilih Format: JSON.", code="unknown_format")
             where = "" if not archive.skipped else " (" + "; ".join(f"{n}: {r}" for n, r in archive.skipped[:3]) + ")"
             raise AuditError(f"{label} tidak dikenali sebagai ekspor data media sosial yang didukung{where}. "
                              f"Lihat docs/audit.md untuk format yang didukung.", code="unknown_format")

@@ -136,9 +136,10 @@ def build_instagram(root: Path, layout: str = "new") -> dict:
                         {"uri": "b.jpg", "creation_timestamp": ts(2020, 8, 1), "title": ""}],
               "title": CLEAN_1, "creation_timestamp": ts(2020, 8, 1)},
              {"media": [{"uri": "c.jpg", "creation_timestamp": ts(2021, 8, 1), "title": ""}]}]  # no caption
-    if layout == "new":
+    if layout in ("new", "2024"):
         base = root / "your_instagram_activity"
-        _write(base / "content" / "posts_1.json", mojibake_json(posts))
+        _write(base / ("media" if layout == "2024" else "content") / "posts_1.json", mojibake_json(posts))
+        _write(base / "media" / "posts" / "202001" / "1.jpg", b"\xff\xd8\xff")
         _write(base / "comments" / "post_comments_1.json", mojibake_json([
             {"media_list_data": [{"uri": ""}], "string_map_data": {
                 "Comment": {"value": RISKY_PARCEL}, "Media Owner": {"value": "siti"}, "Time": {"timestamp": ts(2022, 1, 5)}}},
@@ -293,6 +294,7 @@ BUILDERS = {
     "x": build_x, "x_2019": lambda r: build_x(r, old_name=True),
     "facebook_new": build_facebook, "facebook_old": lambda r: build_facebook(r, "old"),
     "instagram_new": build_instagram, "instagram_old": lambda r: build_instagram(r, "old"),
+    "instagram_2024": lambda r: build_instagram(r, "2024"),
     "tiktok_new": build_tiktok, "tiktok_old": lambda r: build_tiktok(r, newer=False),
     "linkedin": build_linkedin, "youtube": build_youtube, "youtube_id": lambda r: build_youtube(r, localized=True),
     "whatsapp_android_id": build_whatsapp, "whatsapp_android_us": lambda r: build_whatsapp(r, "android_us"),

@@ -143,3 +143,23 @@ def test_extension_report_assets_are_the_servers():
     for name in ("report.js", "report.css"):
         assert (root / "extension" / "audit" / name).read_bytes() == \
             (root / "server" / "audit" / "assets" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name,files", [
+    ("x", ["data/tweets.js"]),
+    ("facebook_new", ["your_activity_across_facebook/posts/your_posts__check_ins__photos_and_videos_1.json",
+                      "your_activity_across_facebook/comments_and_reactions/comments.json"]),
+    ("facebook_old", ["posts/your_posts_1.json", "comments/comments.json"]),
+    ("instagram_new", ["your_instagram_activity/content/posts_1.json",
+                       "your_instagram_activity/comments/post_comments_1.json",
+                       "your_instagram_activity/threads/threads_and_replies.json"]),
+    ("tiktok_new", ["user_data_tiktok.json"]), ("linkedin", ["Shares.csv", "Comments.csv"]),
+    ("youtube", ["Takeout/YouTube and YouTube Music/comments/comments.csv"]),
+    ("whatsapp_ios", ["_chat.txt"]), ("csv", ["unggahan.csv"]), ("jsonl", ["posts.jsonl"]),
+])
+def test_one_export_file_on_its_own(tmp_path, name, files):
+    expected = F.BUILDERS[name](tmp_path / "export")
+    for rel in files:
+        fmt, posts, skipped = read_posts(tmp_path / "export" / rel, expected.get("author"))
+        assert posts, rel
+        assert fmt in (expected["format"], "csv"), rel

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -19,10 +18,20 @@ from server.audit import archive as archive_mod
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cli(*args, cwd=None):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-m", "server.cli", "audit", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd or ROOT, env=env, timeout=120)
+@pytest.fixture
+def cli(capsys):
+    """``saring audit`` in this process (the same code path as the command, without a new
+    interpreter per call): returns exit code, stdout and stderr."""
+    from server.cli import main
+
+    def run(*args):
+        try:
+            rc = main(["audit", *map(str, args)])
+        except SystemExit as e:
+            rc = e.code
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, rc, out.out, out.err)
+    return run
 
 
 def x_zip(tmp_path, extra=None) -> Path:
@@ -87,7 +96,7 @@ def test_nested_archive_is_a_counted_skip(tmp_path, analyzer):
     assert any("arsip di dalam arsip" in r for f, r in result.skipped if f.endswith("old-archive.zip"))
 
 
-def test_corrupt_and_truncated_zips_are_clean_errors(tmp_path):
+def test_corrupt_and_truncated_zips_are_clean_errors(tmp_path, cli):
     z = x_zip(tmp_path)
     truncated = tmp_path / "terpotong.zip"
     truncated.write_bytes(z.read_bytes()[: z.stat().st_size // 2])
@@ -142,7 +151,7 @@ def test_symlinks_in_a_folder_are_not_followed(tmp_path, analyzer):
     assert "tautan simbolik" in dict(result.skipped)["data/tweets-part7.js"]
 
 
-def test_not_an_export(tmp_path):
+def test_not_an_export(tmp_path, cli):
     empty = tmp_path / "kosong"
     empty.mkdir()
     (empty / "foto.jpg").write_bytes(b"\xff\xd8")
@@ -152,3 +161,12 @@ def test_not_an_export(tmp_path):
     notes.write_text("hanya catatan biasa\ntanpa format apa pun\n", encoding="utf-8")
     r = cli(notes)
     assert r.returncode == 2 and "catatan.txt" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_an_html_export_is_told_to_ask_for_json(tmp_path, cli):
+    root = tmp_path / "facebook-budi"
+    (root / "your_activity_across_facebook" / "posts").mkdir(parents=True)
+    (root / "your_activity_across_facebook" / "posts" / "your_posts__check_ins__photos_and_videos_1.html").write_text(
+        "<html><body><div>Baru beli Rolex</div></body></html>", encoding="utf-8")
+    r = cli(root)
+    assert r.returncode == 2 and "format HTML" in r.stderr and "JSON" in r.stderr

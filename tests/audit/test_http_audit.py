@@ -172,3 +172,15 @@ def test_check_is_not_blocked_while_an_audit_runs(client, tmp_path):
     t.join(120)
     assert state["done"] and state["done"]["type"] == "done"
     assert len(times) >= 3 and max(times) < 0.5, times                # answered during the audit, not after it
+
+
+def test_a_response_closed_before_its_first_line_cleans_up(client, tmp_path):
+    root = tmp_path / "x"
+    F.build_x(root)
+    z = F.zip_dir(root, tmp_path / "x.zip")
+    r = upload(client, z, buffered=False)
+    assert list((tmp_path / "tmp").iterdir())
+    r.close()                                                         # never iterated
+    assert not list((tmp_path / "tmp").iterdir())
+    assert audit_http._busy.acquire(blocking=False)
+    audit_http._busy.release()

@@ -113,7 +113,11 @@ def test_dropped_whatsapp_chat_asks_whose_messages(ext_ctx, archives):
 
 
 def test_server_down_gets_a_plain_message(ext_ctx, archives, server):
-    H.set_user_settings(ext_ctx, {"serverUrl": f"http://127.0.0.1:{H.free_port()}"})
+    import socket
+
+    holder = socket.socket()                 # a port that is bound but never listens: refused,
+    holder.bind(("127.0.0.1", 0))            # and no other process can take it meanwhile
+    H.set_user_settings(ext_ctx, {"serverUrl": f"http://127.0.0.1:{holder.getsockname()[1]}"})
     try:
         page = open_page(ext_ctx)
         page.set_input_files("#file", str(archives["facebook"]))
@@ -122,4 +126,5 @@ def test_server_down_gets_a_plain_message(ext_ctx, archives, server):
         assert page.is_visible("#drop")                                   # the user can try again
         page.close()
     finally:
+        holder.close()
         H.set_user_settings(ext_ctx, {"serverUrl": server.url})

@@ -25,9 +25,9 @@ PLATFORM_FORMATS = [twitter.FORMAT, facebook.FORMAT, instagram.FORMAT, tiktok.FO
 GENERIC_FORMATS = [generic.FORMAT]
 FORMATS = {f.id: f for f in PLATFORM_FORMATS + GENERIC_FORMATS}
 
-# Folders of private messages (Messenger, Instagram DMs) and of media: not posts, not read.
+# Folders of private messages (Messenger, Instagram DMs): not posts, never read.
 _IGNORED_DIRS = ("messages/inbox/", "messages/archived_threads/", "messages/filtered_threads/",
-                 "messages/message_requests/", "/media/", "photos_and_videos/")
+                 "messages/message_requests/", "messages/e2ee_cutover/")
 
 
 @dataclass

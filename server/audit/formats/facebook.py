@@ -63,6 +63,12 @@ class FacebookFormat:
             return "comments"
         if _GROUPS.match(base):
             return "posts"
+        if "/" not in low and base.endswith(".json"):  # one file given on its own: tell by content
+            h = head(entry)[:400]
+            if '"comments_v2"' in h or ('"comments"' in h and '"timestamp"' in head(entry)):
+                return "comments"
+            if '"group_posts_v2"' in h:
+                return "posts"
         return None
 
     def parse(self, entry, part, ctx):

@@ -91,6 +91,12 @@ class InstagramFormat:
             return None
         if base == "media.json" and '"photos"' in head(entry)[:2000]:
             return "posts"
+        if "/" not in low and (_POSTS.match(base) or _COMMENTS.match(base)):  # a file on its own
+            h = head(entry)
+            if '"string_map_data"' in h or '"comments_media_comments"' in h or '"comments_reels_comments"' in h:
+                return "comments"
+            if '"creation_timestamp"' in h and _POSTS.match(base):
+                return "posts"
         if not _is_instagram(low):
             return None
         if _POSTS.match(base):
