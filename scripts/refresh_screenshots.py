@@ -126,8 +126,7 @@ def main(argv=None):
             page = open_risky(ctx, "facebook", 1000, False)
             popup = ctx.new_page()
             popup.set_viewport_size({"width": 340, "height": 600})
-            tab = H.service_worker(ctx).evaluate(
-                "() => new Promise(r => chrome.tabs.query({}, t => r(t.find(x => (x.url || '').startsWith('https://www.facebook.com')).id)))")
+            tab = H.tab_id_for(ctx, "https://www.facebook.com")
             popup.goto(f"chrome-extension://{H.EXT_ID}/popup/popup.html#tab={tab}")
             popup.wait_for_function("() => document.body.getAttribute('data-server') === 'ok'", timeout=5000)
             popup.wait_for_selector("#findings .finding", timeout=5000)
