@@ -97,11 +97,11 @@ def main(argv=None):
             page.keyboard.type(PHONE)
             page.wait_for_function("() => +document.querySelector('[data-saring=badge]')?.dataset.count > 0", timeout=8000)
             H.open_badge_card(page)
-            shot(page, out, "fix-before", H.PLATFORMS["linkedin"]["editor"])
+            shot(page, out, "fix-before")
             page.locator("[data-saring=card] [data-action=fix]:visible").click()
             H.wait_badge(page, severity="none", count=0)
             page.mouse.move(2, 2)
-            shot(page, out, "fix-applied", H.PLATFORMS["linkedin"]["editor"])
+            shot(page, out, "fix-applied")
             page.close()
             # the offline card with its help and retry
             H.set_user_settings(ctx, {"serverUrl": f"http://127.0.0.1:{H.free_port()}"})
