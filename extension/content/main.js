@@ -748,7 +748,8 @@
         return;
       }
       if (guardBusy) {
-        if (e.key === "Enter" || e.key === " ") stopEvent(e); // a check before publishing is under way
+        // a check before publishing is under way: no second publish meanwhile (typing goes on)
+        if (e.key === "Enter" || (e.key === " " && A.publishButton(adapter, targetOf(e)))) stopEvent(e);
         return;
       }
       if (ui && isShortcut(e) && active) {
