@@ -23,6 +23,7 @@ var OVERLAP = 500;
 var state = {
   serverSettings: null,      // last /v1/settings answer
   serverSettingsAt: 0,       // when it was last asked for
+  serverSettingsUrl: null,   // the server address it was asked from
   serverSettingsOk: false,   // whether that ask succeeded
   serverSettingsPending: null,
   health: null,              // last /v1/health answer or {offline:true}
@@ -92,10 +93,11 @@ function fetchJson(url, opts, timeoutMs) {
 function effective(wait) {
   return Promise.all([getUser(), getManaged()]).then(function (res) {
     var user = res[0], managed = res[1];
-    // The server's recommendation (IT's block mode among others) must reach every tab: when it
-    // is stale it is asked again, and a check waits for it briefly.
+    // The server's recommendation (IT's block mode among others) must reach every tab: it is
+    // asked again when it is stale or comes from another address, and a check waits for it.
+    var url = SaringSettings.compute(user, managed, null).settings.serverUrl;
     var ttl = state.serverSettingsOk ? SERVER_SETTINGS_TTL_MS : SERVER_SETTINGS_RETRY_MS;
-    var stale = Date.now() - state.serverSettingsAt >= ttl;
+    var stale = url !== state.serverSettingsUrl || Date.now() - state.serverSettingsAt >= ttl;
     var pending = stale ? refreshServerSettings(user, managed) : state.serverSettingsPending;
     if (!pending || !wait) return SaringSettings.compute(user, managed, state.serverSettings);
     return Promise.race([pending, new Promise(function (r) { setTimeout(r, SERVER_SETTINGS_WAIT_MS); })]).then(function () {
@@ -105,10 +107,13 @@ function effective(wait) {
 }
 
 function refreshServerSettings(user, managed) {
-  if (state.serverSettingsPending) return state.serverSettingsPending;
+  var url = SaringSettings.compute(user, managed, null).settings.serverUrl;
+  // one request per address at a time; an answer from an address no longer set is dropped
+  if (state.serverSettingsPending && state.serverSettingsUrl === url) return state.serverSettingsPending;
   state.serverSettingsAt = Date.now();
-  var eff = SaringSettings.compute(user, managed, null).settings;
-  var p = fetchJson(eff.serverUrl + "/v1/settings", { method: "GET" }, 2500).then(function (s) {
+  state.serverSettingsUrl = url;
+  var p = fetchJson(url + "/v1/settings", { method: "GET" }, 2500).then(function (s) {
+    if (state.serverSettingsUrl !== url) return state.serverSettings;
     state.serverSettingsOk = true;
     var changed = JSON.stringify(s) !== JSON.stringify(state.serverSettings);
     state.serverSettings = s;
@@ -116,7 +121,7 @@ function refreshServerSettings(user, managed) {
     if (changed) api.storage.local.set({ serverSettings: s });
     return s;
   }, function () {
-    state.serverSettingsOk = false;
+    if (state.serverSettingsUrl === url) state.serverSettingsOk = false;
     return state.serverSettings;
   }).finally(function () {
     if (state.serverSettingsPending === p) state.serverSettingsPending = null;
@@ -334,7 +339,6 @@ api.storage.onChanged.addListener(function (changes, area) {
     if (area === "managed" || (changes.settings && oldUrl !== newUrl)) {
       state.serverSettingsAt = 0;
       state.serverSettingsOk = false;
-      state.serverSettingsPending = null;
       Promise.all([getUser(), getManaged()]).then(function (r) { refreshServerSettings(r[0], r[1]); });
     }
   }

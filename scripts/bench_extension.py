@@ -49,7 +49,8 @@ JS_WATCH = """(word) => new Promise((resolve) => {
     const host = document.querySelector('[data-saring=overlay]');
     if (host && host.shadowRoot) {
       for (const m of host.shadowRoot.querySelectorAll('[data-saring-mark]'))
-        if (m.getAttribute('data-text') === word && m.style.display !== 'none') return true;
+        // marks carry offsets only (no words): the words come from the page's own text
+        if (m.style.display !== 'none' && window.__editorText().slice(+m.dataset.start, +m.dataset.end) === word) return true;
     }
     return false;
   }
@@ -186,7 +187,8 @@ def main(argv=None):
     rows = [("fixture", "editor", "keys", "post len", "key p50 ms", "key p95 ms", "key max ms",
              "hl p50 ms", "hl p95 ms", "hl max ms")]
     for name, r in results["fixtures"].items():
-        k, h = r["keystroke"], r["highlight"] or {"p50_ms": float("nan"), "p95_ms": float("nan"), "max_ms": float("nan")}
+        k = r["keystroke"]
+        h = r["highlight"] if r["highlight"] and r["highlight"]["trials"] else {"p50_ms": float("nan"), "p95_ms": float("nan"), "max_ms": float("nan")}
         rows.append((name, r["editor"], str(k["keystrokes"]), str(k["post_length"]), f"{k['p50_ms']:.3f}",
                      f"{k['p95_ms']:.3f}", f"{k['max_ms']:.3f}", f"{h['p50_ms']:.0f}", f"{h['p95_ms']:.0f}",
                      f"{h['max_ms']:.0f}"))

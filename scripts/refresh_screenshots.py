@@ -97,11 +97,11 @@ def main(argv=None):
             page.keyboard.type(PHONE)
             page.wait_for_function("() => +document.querySelector('[data-saring=badge]')?.dataset.count > 0", timeout=8000)
             H.open_badge_card(page)
-            shot(page, out, "fix-before", H.PLATFORMS["linkedin"]["editor"])
+            shot(page, out, "fix-before")
             page.locator("[data-saring=card] [data-action=fix]:visible").click()
             H.wait_badge(page, severity="none", count=0)
             page.mouse.move(2, 2)
-            shot(page, out, "fix-applied", H.PLATFORMS["linkedin"]["editor"])
+            shot(page, out, "fix-applied")
             page.close()
             # the offline card with its help and retry
             H.set_user_settings(ctx, {"serverUrl": f"http://127.0.0.1:{H.free_port()}"})
@@ -126,8 +126,7 @@ def main(argv=None):
             page = open_risky(ctx, "facebook", 1000, False)
             popup = ctx.new_page()
             popup.set_viewport_size({"width": 340, "height": 600})
-            tab = H.service_worker(ctx).evaluate(
-                "() => new Promise(r => chrome.tabs.query({}, t => r(t.find(x => (x.url || '').startsWith('https://www.facebook.com')).id)))")
+            tab = H.tab_id_for(ctx, "https://www.facebook.com")
             popup.goto(f"chrome-extension://{H.EXT_ID}/popup/popup.html#tab={tab}")
             popup.wait_for_function("() => document.body.getAttribute('data-server') === 'ok'", timeout=5000)
             popup.wait_for_selector("#findings .finding", timeout=5000)

@@ -451,7 +451,7 @@
       refused: !!st.refused,
       partial: st.partial,
       pending: !!st.pending,
-      slow: st.slow
+      slow: st.slow && !st.offline  // a retry in the background is not "sedang memeriksa"
     }, onBadge);
     rec("layout", t0);
   }
@@ -459,7 +459,7 @@
   /* ---- card ---- */
   function cardStatus(st) {
     var vis = st.view.visible;
-    if (st.slow || (st.pending && !vis.length)) return { status: t("cardPending") };
+    if (!st.offline && (st.slow || (st.pending && !vis.length))) return { status: t("cardPending") };
     if (st.refused) {
       return { status: t("cardRefused", [st.refused.server || cfg.settings.serverUrl, st.refused.code, api.runtime.id]), retry: true };
     }
@@ -748,7 +748,8 @@
         return;
       }
       if (guardBusy) {
-        if (e.key === "Enter" || e.key === " ") stopEvent(e); // a check before publishing is under way
+        // a check before publishing is under way: no second publish meanwhile (typing goes on)
+        if (e.key === "Enter" || (e.key === " " && A.publishButton(adapter, targetOf(e)))) stopEvent(e);
         return;
       }
       if (ui && isShortcut(e) && active) {

@@ -412,3 +412,18 @@ def new_context(pw, settings: dict):
     set_user_settings(ctx, settings)
     close_extra_pages(ctx)
     return ctx, user_dir
+
+
+def tab_id_for(ctx, origin: str):
+    """The id of the tab showing `origin`. The extension has no host permission for the
+    platforms (it needs none), so the worker cannot read tab URLs: each tab's content script
+    says where it runs."""
+    return service_worker(ctx).evaluate("""(origin) => new Promise(resolve => chrome.tabs.query({}, tabs => {
+        let left = tabs.length, found = null;
+        if (!left) return resolve(null);
+        for (const t of tabs) chrome.tabs.sendMessage(t.id, {type: 'pageState'}, s => {
+          void chrome.runtime.lastError;
+          if (s && s.origin === origin && found === null) found = t.id;
+          if (--left === 0) resolve(found);
+        });
+      }))""", origin)

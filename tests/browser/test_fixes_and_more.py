@@ -4,11 +4,10 @@ a retry, the first-run check, what a page can read, and no debug code in a user'
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 import browser_harness as H
+from test_guard_holds import Switchable
 from test_offline import HangingServer
 
 PHONE = "Hubungi saya di 081234567890 ya"
@@ -120,11 +119,11 @@ def test_pause_on_this_site_from_the_page(ext_ctx, server):
         page.close()
 
 
-def test_checking_state_while_the_server_is_slow(pw):
+def test_checking_state_while_the_server_is_slow(ext_ctx, server):
     hang = HangingServer()
-    ctx, user_dir = H.new_context(pw, {"serverUrl": f"http://127.0.0.1:{hang.port}"})
+    H.set_user_settings(ext_ctx, {"serverUrl": f"http://127.0.0.1:{hang.port}"})
     try:
-        page = H.open_platform(ctx, "x")
+        page = H.open_platform(ext_ctx, "x")
         H.focus_editor(page, "x")
         page.keyboard.type(H.RISKY)
         page.wait_for_function("""() => { const b = document.querySelector('[data-saring=badge]');
@@ -133,47 +132,46 @@ def test_checking_state_while_the_server_is_slow(pw):
                                timeout=5000)
         card = H.open_badge_card(page)
         assert "Sedang memeriksa" in card.inner_text()
+        page.close()
     finally:
-        ctx.close()
         hang.close()
-        shutil.rmtree(user_dir, ignore_errors=True)
+        H.set_user_settings(ext_ctx, {"serverUrl": server.url})
 
 
-def test_offline_help_and_retry(pw, tmp_path):
-    port = H.free_port()
-    ctx, user_dir = H.new_context(pw, {"serverUrl": f"http://127.0.0.1:{port}"})
-    srv = None
+def test_offline_help_and_retry(ext_ctx, server):
+    sw = Switchable(server.port)  # the server's address, "down" until the user retries
+    H.set_user_settings(ext_ctx, {"serverUrl": sw.url})
     try:
-        page = H.open_platform(ctx, "facebook")
+        page = H.open_platform(ext_ctx, "facebook")
         H.focus_editor(page, "facebook")
         page.keyboard.type(H.RISKY)
         H.wait_badge(page, severity="offline")
         card = H.open_badge_card(page)
         assert "saring serve" in card.inner_text()
-        srv = H.Server(tmp_path, port=port).start()
+        assert page.locator("[data-saring=card] [data-action=retry]:visible").count() == 1
+        sw.up = True
         page.locator("[data-saring=card] [data-action=retry]:visible").click()
-        H.wait_badge(page, severity="high", timeout=5000)
+        H.wait_badge(page, severity="high", timeout=3000)  # at once, not at the next automatic retry
+        page.close()
     finally:
-        ctx.close()
-        if srv:
-            srv.stop()
-        shutil.rmtree(user_dir, ignore_errors=True)
+        sw.close()
+        H.set_user_settings(ext_ctx, {"serverUrl": server.url})
 
 
-def test_first_run_page_checks_the_server(pw, server):
-    ctx, user_dir = H.new_context(pw, {"serverUrl": f"http://127.0.0.1:{H.free_port()}"})
+def test_first_run_page_checks_the_server(ext_ctx, server):
+    H.set_user_settings(ext_ctx, {"serverUrl": f"http://127.0.0.1:{H.free_port()}"})
     try:
-        page = ctx.new_page()
+        page = ext_ctx.new_page()
         page.goto(f"chrome-extension://{H.EXT_ID}/welcome/welcome.html")
         page.wait_for_function("() => document.getElementById('serverCheck').getAttribute('data-result') === 'offline'", timeout=8000)
         assert "saring serve" in page.inner_text("#serverCheck")
-        H.set_user_settings(ctx, {"serverUrl": server.url})
+        H.set_user_settings(ext_ctx, {"serverUrl": server.url})
         page.click("#retry")
         page.wait_for_function("() => document.getElementById('serverCheck').getAttribute('data-result') === 'ok'", timeout=8000)
         assert "0.1" in page.inner_text("#serverCheck")
+        page.close()
     finally:
-        ctx.close()
-        shutil.rmtree(user_dir, ignore_errors=True)
+        H.set_user_settings(ext_ctx, {"serverUrl": server.url})
 
 
 def test_what_a_page_can_read(ext_page, server, risky_expected):

@@ -7,8 +7,7 @@ import browser_harness as H
 
 
 def _tab_id(ctx, url_prefix):
-    return H.service_worker(ctx).evaluate(
-        "(u) => new Promise(r => chrome.tabs.query({}, tabs => r(tabs.find(t => (t.url || '').startsWith(u)).id)))", url_prefix)
+    return H.tab_id_for(ctx, url_prefix.rstrip("/"))
 
 
 def test_popup_shows_status_findings_and_switches(ext_ctx, server):
@@ -28,6 +27,7 @@ def test_popup_shows_status_findings_and_switches(ext_ctx, server):
     assert "coblos nomor 2" in popup.inner_text("#findings")
     assert popup.is_checked("#siteSwitch")
     assert popup.locator("#categories input[type=checkbox]").count() == 8
+    popup.click("#more summary")  # categories and the weekly chart are one click away
     popup.wait_for_function("() => !/Memeriksa/.test(document.getElementById('stats').innerText)", timeout=5000)
     H.shot(popup, "popup")
     # switching a category off reaches the page: its findings go away
