@@ -123,9 +123,9 @@ def captures(ctx, server, lang: str) -> dict[str, bytes]:
     out["guard"] = page.screenshot(clip={"x": 0, "y": 0, "width": 1000, "height": 700})
     if H.published(page):
         raise RuntimeError("the risky post was published without the question")
-    tab = H.service_worker(ctx).evaluate(
-        "(u) => new Promise(r => chrome.tabs.query({}, tabs => r(tabs.find(t => (t.url || '').startsWith(u)).id)))",
-        "https://www.facebook.com/")
+    # the extension holds no host permission for the platforms, so the worker cannot read tab
+    # URLs: the harness finds the tab through its content script
+    tab = H.tab_id_for(ctx, "https://www.facebook.com")
     popup = ctx.new_page()
     popup.set_viewport_size({"width": 370, "height": 1200})
     popup.goto(f"chrome-extension://{H.EXT_ID}/popup/popup.html#tab={tab}")
