@@ -35,7 +35,7 @@ def _type_risky(page, name="facebook"):
     H.wait_badge(page, severity="high")
 
 
-def _guard(page, timeout=5000):
+def _guard(page, timeout=12000):  # generous: a re-check after a restart may wait out one retry
     page.locator(f"{H.GUARD} [data-action=edit]").wait_for(state="visible", timeout=timeout)
 
 
