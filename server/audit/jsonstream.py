@@ -140,3 +140,15 @@ def records(fh, choose, prefix_re=None) -> Iterator[tuple[tuple, object]]:
     if stream._peek() == "":
         return
     yield from stream.walk(choose)
+
+
+def list_items(path):
+    """A chooser for the Meta exports (Facebook, Instagram): take each item of a top-level list,
+    or of a list one key down ({"comments_v2": [...]}), and skip anything deeper."""
+    if not path:
+        return DESCEND
+    if len(path) == 1:
+        return TAKE if path[0] == "*" else DESCEND
+    if len(path) == 2 and path[1] == "*":
+        return TAKE
+    return SKIP

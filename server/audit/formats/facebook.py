@@ -19,21 +19,14 @@ from __future__ import annotations
 
 import re
 
-from ..jsonstream import DESCEND, SKIP, TAKE, records
+from ..jsonstream import DESCEND, SKIP, TAKE, list_items, records
 from ..model import Post, clean_text, fix_mojibake, from_epoch
 
 _POSTS = re.compile(r"^(your_posts|profile_posts|your_posts__check_ins__photos_and_videos)(_\d+)?\.json$")
 _GROUPS = re.compile(r"^(your_posts_and_comments_in_groups|group_posts_and_comments)\.json$")
 
 
-def choose(path):
-    if not path:
-        return DESCEND
-    if len(path) == 1:
-        return TAKE if path[0] == "*" else DESCEND
-    if len(path) == 2 and path[1] == "*":
-        return TAKE
-    return SKIP
+choose = list_items  # the records of a top-level list, or of a list one key down
 
 
 def _texts(rec):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from ..jsonstream import DESCEND, SKIP, TAKE, records
+from ..jsonstream import DESCEND, SKIP, TAKE, list_items, records
 from ..model import Post, clean_text, fix_mojibake, from_epoch, parse_date
 
 _POSTS = re.compile(r"^(posts|reels|stories|igtv_videos|archived_posts)(_\d+)?\.json$")
@@ -35,14 +35,7 @@ def _is_instagram(low: str) -> bool:
             or "/content/" in low or "/comments/" in low or "/threads/" in low or "instagram" in low)
 
 
-def choose(path):
-    if not path:
-        return DESCEND
-    if len(path) == 1:
-        return TAKE if path[0] == "*" else DESCEND
-    if len(path) == 2 and path[1] == "*":
-        return TAKE
-    return SKIP
+choose = list_items  # the records of a top-level list, or of a list one key down
 
 
 def _caption(rec):
