@@ -301,6 +301,18 @@ def _resolve_for_validation(pattern, lexicons: set[str], missing: list[str]):
     return pattern
 
 
+_TRIAL_VOCAB = []
+
+
+def _trial_vocab():
+    """One throwaway spaCy Vocab for trial ``Matcher.add`` calls (creating one costs ~1 ms)."""
+    if not _TRIAL_VOCAB:
+        from spacy.vocab import Vocab
+
+        _TRIAL_VOCAB.append(Vocab())
+    return _TRIAL_VOCAB[0]
+
+
 _PATTERN_ATTR = re.compile(r"\[pattern -> \d+ -> ([A-Z_]+)")
 
 
@@ -309,7 +321,6 @@ def pattern_problems(patterns, lexicons: set[str]) -> list[tuple[str, str | None
     schema validation (``Matcher(validate=True)``), then a trial ``Matcher.add``."""
     from spacy.matcher import Matcher
     from spacy.schemas import validate_token_pattern
-    from spacy.vocab import Vocab
 
     out = []
     if not isinstance(patterns, list):
@@ -326,7 +337,7 @@ def pattern_problems(patterns, lexicons: set[str]) -> list[tuple[str, str | None
         errors = validate_token_pattern(resolved)
         if not errors:
             try:
-                Matcher(Vocab()).add("check", [resolved])
+                Matcher(_trial_vocab()).add("check", [resolved])
             except Exception as exc:  # spaCy's own message is precise
                 errors = [str(exc).strip().splitlines()[0]]
         if errors:

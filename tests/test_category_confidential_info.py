@@ -21,8 +21,8 @@ def _mine(report):
 
 # ---------------------------------------------------------------- behaviour
 @pytest.mark.parametrize("text, rule", [
-    ("Bocoran soal SKD CPNS sesi 2 besok, yg mau japri ya 😉", "confidential_info.exam_material"),
-    ("kunci jawaban UTS Akuntansi besok udah ada, cek DM 🤫", "confidential_info.answer_key"),
+    ("Ada yang butuh bocoran soal ujian PPPK minggu depan? japri aja 😉", "confidential_info.exam_material"),
+    ("kunci jawaban ujian sekolah Matematika besok udah saya pegang, cek DM 🤫", "confidential_info.answer_key"),
     ("Nota dinas Kaban soal pemotongan TPP, nih fotonya saya upload 📄", "confidential_info.internal_document"),
     ("Draft SK rotasi pejabat udh saya pegang, cek nama kalian di halaman 3", "confidential_info.internal_document"),
     ("SS grup WA pimpinan semalam 👀 bos marah2 soal laporan", "confidential_info.internal_chat"),
@@ -38,7 +38,7 @@ def test_leaks_are_flagged_high(analyzer, text, rule):
 @pytest.mark.parametrize("text", [
     "Perbup tarif parkir sudah diundangkan, salinannya bisa diunduh di JDIH Pemkab 📄",
     "Pengumuman hasil seleksi PPPK sudah resmi, silakan cek di website BKPSDM",
-    "Pelatihan tata naskah dinas: cara menyusun nota dinas dan disposisi yang benar",
+    "Bimtek kearsipan: cara menomori surat keluar dan menyimpan arsip dinas dengan rapi",
     "Bapak ibu, draf SOP pelayanan masih direvisi, versi resminya nanti diumumkan bagian Organisasi 🙏",
     "Materi pengayaan ujian sekolah sudah diunggah guru di LMS, silakan dipelajari ya nak 📚",
     "Waspada penipuan 'bocoran soal CPNS' berbayar, soal CAT diacak sistem!",
@@ -77,7 +77,7 @@ def test_document_code_without_sharing_context_is_not_flagged(configured):
 
 def test_rule_can_be_switched_off():
     a = Analyzer({"severity": {"confidential_info.exam_material": "off", "confidential_info.leak_cue": "off"}})
-    found = _mine(a.check("Bocoran soal SKD CPNS sesi 2 besok, yg mau japri ya 😉"))
+    found = _mine(a.check("Ada yang butuh bocoran soal ujian PPPK minggu depan? japri aja 😉"))
     assert not any(f.rule_id in ("confidential_info.exam_material", "confidential_info.leak_cue") for f in found)
 
 
@@ -85,7 +85,7 @@ def test_rule_can_be_switched_off():
 
 
 def test_offsets_after_emoji(analyzer):
-    text = "🤫🤫👀 " + "Bocoran soal SKD CPNS sesi 2 besok, yg mau japri ya"
+    text = "🤫🤫👀 " + "Ada yang butuh bocoran soal ujian PPPK minggu depan? japri aja"
     for f in _mine(analyzer.check(text)):
         assert text[f.start:f.end] == f.text
 

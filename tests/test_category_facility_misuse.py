@@ -26,9 +26,9 @@ def _mine(report):
     ("Tiap pagi antar anak sekolah pake mobil dinas, sekalian ngantor 🚙", "facility_misuse.vehicle_private", "warning"),
     ("SPPD ke Lombok, rapat sejam, sisanya healing ke Gili 🏝️", "facility_misuse.budget_private", "warning"),
     ("perdin fiktif, uang harian SPPD buat bayar cicilan 🤫", "facility_misuse.budget_private", "high"),
-    ("Resepsi nikahan adikku di aula kantor, kursi & sound pinjem kantor, gratis 😁", "facility_misuse.office_asset_private", "warning"),
+    ("Arisan keluarga besar di aula kantor, sound system kantor dipinjem, lumayan hemat 😁", "facility_misuse.office_asset_private", "warning"),
     ("Sopir kantor tiap hari antar jemput anak ke les 😆", "facility_misuse.staff_private", "warning"),
-    ("jam 10 pagi hari kerja udah di mall nonton film 🍿", "facility_misuse.work_hours_leisure", "warning"),
+    ("Rabu jam 10 pagi, jam kantor, udah nongkrong di bioskop 🍿", "facility_misuse.work_hours_leisure", "warning"),
     ("udah absen pagi, langsung cus karaoke sama geng 🎤", "facility_misuse.clock_then_leave", "warning"),
     ("titip absen ke temen, gue ke salon dulu 💅", "facility_misuse.skip_work", "warning"),
     ("Rumah dinas disewain ke orang, lumayan buat tambahan 💰", "facility_misuse.asset_commercial", "high"),
@@ -40,9 +40,9 @@ def test_private_use_is_flagged(analyzer, text, rule, severity):
 
 @pytest.mark.parametrize("text", [
     "Sesuai edaran, selama cuti bersama kendaraan dinas diparkir di halaman kantor, kuncinya di bagian umum 🔑",
-    "Mobil dinas kelurahan antar bantuan sembako ke warga terdampak banjir 📦",
+    "Mobil dinas kelurahan dipakai antar obat ke warga isoman 💊",
     "Ambulans desa siaga 24 jam, tadi subuh antar warga yang sesak napas ke IGD 🚑",
-    "Patroli malam pakai mobil dinas keliling pasar, aman terkendali 🚨",
+    "Tim Satpol PP razia PKL pakai mobil patroli dinas, ketertiban pasar terjaga 🚨",
     "Rakor di ibu kota provinsi, kami berangkat naik travel biar hemat anggaran 🚐",
     "Aula kantor dipakai untuk vaksinasi lansia, 120 warga terlayani 💉",
     "Cuti tahunan disetujui, besok liburan ke Bali pakai tabungan sendiri 🏝️",
@@ -64,7 +64,7 @@ def test_configured_vehicle_name_extends_the_lexicon():
 
 def test_severity_can_be_changed():
     a = Analyzer({"severity": {"facility_misuse.work_hours_leisure": "info"}})
-    found = _mine(a.check("jam 10 pagi hari kerja udah di mall nonton film 🍿"))
+    found = _mine(a.check("Rabu jam 10 pagi, jam kantor, udah nongkrong di bioskop 🍿"))
     assert found and all(f.severity == "info" for f in found if f.rule_id == "facility_misuse.work_hours_leisure")
 
 

@@ -61,8 +61,8 @@ def test_amount_message_names_the_value(analyzer):
     ("tas Hermès 80jt kado dari suami 🥹", "high"),                           # display + price
     ("dapet hadiah jam Hublot dari rekanan proyek 🤝", "high"),              # gift of doubtful origin
     ("Suami baru dilantik jadi Kadis, aku langsung ambil Lady Dior 💖", "high"),  # wealth + rank
-    ("Jangan macem2 sama gue, sekali telpon izin lo gak keluar 😤", "high"),  # power
-    ("cuti seminggu, overwater villa private pool 🌊", "warning"),
+    ("Awas ya, urusan izinmu bisa saya tahan, sekali telpon beres 😤", "high"),  # power
+    ("libur akhir tahun nginep di private island resort Bali 🌊", "warning"),
 ])
 def test_severity_ladder(analyzer, text, severity):
     sev = {f.severity for f in _mine(analyzer.check(text))}
@@ -108,7 +108,7 @@ def test_flexing_is_flagged(analyzer, text):
 @pytest.mark.parametrize("text", [
     # kinerja with big numbers: exactly what ASN are asked to publish
     "Realisasi APBD 2024 mencapai Rp 1,45 T atau 96,3% 📊 terima kasih seluruh OPD",
-    "Penerimaan pajak KPP kami tembus Rp 2,3 T, 107% dari target 🎯",
+    "Setoran retribusi parkir triwulan ini Rp 4,1 M, naik 12% dari tahun lalu 🎯",
     "Dana desa Rp 1,2 M: jalan usaha tani 2,3 km, 3 sumur bor, posyandu baru 🙏",
     "Hibah penelitian kami didanai Rp 180 juta, siap turun lapangan",
     "Desa kami juara 1 lomba desa wisata, hadiah Rp 250 jt untuk homestay warga 🏆",
@@ -116,7 +116,7 @@ def test_flexing_is_flagged(analyzer, text):
     "Baca berita pejabat pamer Rubicon lalu diperiksa KPK, pelajaran buat kita semua 😬",
     "Surat edaran: ASN dilarang memamerkan jam Rolex, tas Hermès, dan mobil mewah 📢",
     "⚠️ Waspada penipuan jual iPhone 15 Pro Max & Rolex 'lelang sitaan' harga miring",
-    "gaji pokok ASN 5-6jtan tp kok ada yg koleksi Rolex? bukan nuduh ya 🙃",
+    "heran deh, gaji pokok golongan II segitu tapi ada yg pamer Rolex, bukan nuduh ya 🙃",
     "Viral pengendara ngamuk 'tau siapa saya?' ke petugas parkir, jabatan itu amanah",
     # brands in neutral sentences
     "servis motor di bengkel Honda deket kantor",
@@ -150,8 +150,8 @@ def test_hard_negatives_stay_quiet(analyzer, text):
 
 
 def test_kinerja_post_gets_no_flexing_finding_at_all(analyzer):
-    text = ("📊 Capaian PAD Kab. Kutai s.d. triwulan III tembus Rp 1,2 Triliun, 104% dari target! "
-            "Anggaran pembangunan jalan Rp 3,8 M, progres 92%.")
+    text = ("📊 Realisasi belanja modal Kab. Sigi s.d. Oktober Rp 86 M, 91% dari pagu! "
+            "Pembangunan jembatan gantung Rp 2,4 M, progres 100%.")
     assert _mine(analyzer.check(text)) == []
 
 

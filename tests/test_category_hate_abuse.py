@@ -51,7 +51,7 @@ def test_obfuscated_insults_are_caught(az, text):
     "Harga daging babi di pasar naik jelang Natal",
     "Tes buta warna jadi syarat sekolah kedinasan",
     "Rombongan monyet turun ke kebun warga, BKSDA minta jangan kasih makan",
-    "Stop bullying! kata2 kayak 'bego', 'tolol' bisa melukai 💛 #StopBullying",
+    "Kampanye anti perundungan: jangan panggil rekan 'bego' atau 'tolol', itu menyakitkan 💛 #KantorRamah",
     "Dosen etika komunikasi menjelaskan kenapa kata 'bangsat' bisa berujung pidana",
     "alhamdulillah 2 ton sampah terangkut dari saluran air",
     "Basmi sarang nyamuk dengan 3M plus 🦟",
@@ -63,7 +63,7 @@ def test_innocent_senses_are_not_flagged(az, text):
     assert not flagged(az.check(text, categories=[CAT])), text
 
 
-@pytest.mark.parametrize("text", ["anjir laporan gw kehapus 😭", "GILA sih timnas semalem", "anjay keren bgt aplikasinya"])
+@pytest.mark.parametrize("text", ["anjir, file SPJ belum ke-save malah mati lampu 😭", "GILA sih timnas semalem", "anjay keren bgt aplikasinya"])
 def test_mild_exclamation_is_only_a_nudge(az, text):
     rep = az.check(text, categories=[CAT])
     assert max_sev(rep) == 1, [(f.rule_id, f.severity) for f in rep.findings]

@@ -23,10 +23,10 @@ def _mine(report):
 # ---------------------------------------------------------------- what the user sees
 @pytest.mark.parametrize("text,evidence,label", [
     ("Pemohon yg ngamuk tadi NIK-nya 7371064503920002, biar kapok 😤", "7371064503920002", "NIK"),
-    ("admin, KK kami 3374011203150007 kok belum terdaftar bansos ya?", "3374011203150007", "KK"),
+    ("admin, KK kami 3273051708190003 kok belum terdaftar bansos ya?", "3273051708190003", "KK"),
     ("Pegawai yg bolos itu NIP 19900317 201503 2 004, laporin!", "19900317 201503 2 004", "NIP"),
     ("NPWP suami 09.254.318.7-812.000 udh jadi 🥳", "09.254.318.7-812.000", "NPWP"),
-    ("Ini no HP tukang parkir liar itu: 0819-3345-7781, teror aja 😤", "0819-3345-7781", "nomor HP"),
+    ("Ini no HP tukang parkir liar itu: 0819-4471-2286, teror aja 😤", "0819-4471-2286", "nomor HP"),
     ("Arisan tf ke rek Mandiri 1310012345678 a.n. Wulan ya", "1310012345678", "rekening"),
 ])
 def test_identifier_is_underlined_and_masked(analyzer, text, evidence, label):
@@ -56,7 +56,7 @@ def test_citizen_data_is_high_and_own_data_is_warning(analyzer):
     "Call center Dukcapil 0812 6000 1234 siap melayani Senin–Jumat",
     "Pelayanan Disdukcapil sementara di Gedung Serbaguna Jl. Merdeka No. 5 selama renovasi",
     "Info: (061) 4520 771, jam kerja 08.00–16.00",
-    "NIK saya 3578********0002 sudah terdaftar 🙏",
+    "NIK saya 3273********0003 sudah terdaftar 🙏",
     "Donasi banjir lewat rekening resmi BAZNAS BSI 7000123456",
     "Skrining TBC gratis di Puskesmas, Pak Camat ikut hadir ajak warga periksa",
     "Mohon doanya untuk Bu Ani yang sedang dirawat, semoga lekas sembuh 🙏",
@@ -91,9 +91,9 @@ def test_messages_are_indonesian_with_english_variant(analyzer):
 
 
 def test_offsets_survive_emoji_before_the_number(analyzer):
-    text = "😡😡 ini dia 👉 NIK 3578144909880002 🤬"
+    text = "😡😡 ini dia 👉 NIK 3273014909880003 🤬"
     f = _mine(analyzer.check(text))[0]
-    assert text[f.start:f.end] == "3578144909880002"
+    assert text[f.start:f.end] == "3273014909880003"
     d = analyzer.check(text).to_dict()["findings"]
     mine = [x for x in d if x["category"] == CAT][0]
     assert text.encode("utf-16-le")[mine["start_utf16"] * 2:mine["end_utf16"] * 2].decode("utf-16-le") == f.text

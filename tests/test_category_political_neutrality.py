@@ -43,7 +43,7 @@ def _mine(report, min_sev=("warning", "high")):
     ("Salam 2 jari dari kami ✌️", "hand_sign"),
     ("Petahana 5 thn gagal total, jalan rusak semua 😤", "attack_candidate"),
     ("Bangga jd simpatisan Golkar sejak dulu, pemilu nanti coblos lagi 💛", "party_support"),
-    ("Alhamdulillah hadir di deklarasi relawan calon bupati tadi malam 🔥", "campaign_participation"),
+    ("Semalam ikut rapat akbar relawan cagub, seru banget 🔥", "campaign_participation"),
     ("Yuk dukung Pak Haji Rusli jadi bupati, orangnya dermawan 🙏", "endorse_for_office"),
 ])
 def test_campaigning_is_flagged_with_evidence(analyzer, text, rule):
@@ -57,13 +57,13 @@ def test_campaigning_is_flagged_with_evidence(analyzer, text, rule):
 
 
 def test_coded_number_with_wink_is_a_warning(analyzer):
-    findings = _mine(analyzer.check("Pilkada boleh beda, tp hatiku tetep nomor 2 😉✌️"))
+    findings = _mine(analyzer.check("Pilgub boleh beda pilihan, tapi hati ini tetap nomor 2 ya 😉"))
     assert [(f.rule_id, f.severity) for f in findings] == [(f"{CAT}.coded_number", "warning")]
 
 
 @pytest.mark.parametrize("text", [
-    "📢 Pemungutan suara 27 November, TPS 07 buka 07.00–13.00. Bawa KTP-el & C6 ya #PilkadaDamai",
-    "Cek DPT lewat situs resmi KPU, cukup masukin NIK 🙏",
+    "📢 Hari H pencoblosan, TPS 12 di balai RW buka jam 7 pagi. Jangan lupa bawa KTP-el ya #PemiluDamai",
+    "Pastikan nama Anda terdaftar sebagai pemilih, cek di situs resmi KPU 🙏",
     "Datang ke TPS ya, suaramu menentukan, siapa pun pilihanmu itu urusanmu 😊",
     "KPU umumkan jadwal debat cagub: 19 Oktober dan 3 November 📝",
     "Satpol PP menurunkan 540 APK dari SEMUA paslon tanpa kecuali 🧹 #MasaTenang",

@@ -26,7 +26,7 @@ def _found(recognizer, make_doc, text):
 
 # ---------------------------------------------------------------- NIK
 @pytest.mark.parametrize("nik,gender,birth", [
-    ("3578144909880002", "F", "1988-09-09"),   # day 49 = 9 + 40: a woman
+    ("3273014909880003", "F", "1988-09-09"),   # day 49 = 9 + 40: a woman
     ("1271121408870003", "M", "1987-08-14"),
     ("9103011007780004", "M", "1978-07-10"),   # Papua
     ("7371064503920002", "F", "1992-03-05"),
@@ -58,7 +58,7 @@ def test_new_papua_province_codes_accepted_and_gaps_rejected():
 
 
 def test_kk_uses_issue_date_without_plus_40():
-    assert parse_kk("3374011203150007")["issued"] == "2015-03-12"
+    assert parse_kk("3273051203150004")["issued"] == "2015-03-12"
     assert parse_kk("3374014503150007") is None
 
 
@@ -90,11 +90,11 @@ def test_nip_in_the_future_is_rejected():
 
 # ---------------------------------------------------------------- recognizer over text
 def test_finds_each_identifier_with_offsets_and_mask(make_doc):
-    text = ("NIK 3578144909880002, KK saya 3374011203150007, NIP 19900317 201503 2 004, "
+    text = ("NIK 3273014909880003, KK saya 3273051203150004, NIP 19900317 201503 2 004, "
             "NPWP 09.254.318.7-812.000, rek BRI 0392-01-018274-50-8")
     got = {label: (span, attrs) for label, span, attrs in _found(find_identifiers, make_doc, text)}
-    assert got["NIK"][0] == "3578144909880002" and got["NIK"][1]["masked"] == "3578********0002"
-    assert got["KK"][0] == "3374011203150007" and got["KK"][1]["label"] == "nomor KK"
+    assert got["NIK"][0] == "3273014909880003" and got["NIK"][1]["masked"] == "3273********0003"
+    assert got["KK"][0] == "3273051203150004" and got["KK"][1]["label"] == "nomor KK"
     assert got["NIP"][0] == "19900317 201503 2 004" and got["NIP"][1]["label"] == "NIP"
     assert got["NPWP"][0] == "09.254.318.7-812.000"
     assert got["ACCOUNT_NUMBER"][0] == "0392-01-018274-50-8"
@@ -113,18 +113,18 @@ def test_nik_written_in_groups(make_doc):
     "tgl 27-11-2024 pukul 07.00",
     "NIK 1234567890123456 contoh asal",      # province 12 ok but date 90/12 impossible
     "angka 1 2 3 4 5 6 7 8 9 10 11",
-    "kode 3578144909880002123 kepanjangan",  # 19 digits: not a NIK
+    "kode 3273014909880003123 kepanjangan",  # 19 digits: not a NIK
 ])
 def test_lookalikes_are_not_identifiers(make_doc, text):
     assert [lab for lab, _, _ in _found(find_identifiers, make_doc, text) if lab != "ACCOUNT_NUMBER"] == []
 
 
 def test_masked_numbers_are_not_found(make_doc):
-    assert _found(find_identifiers, make_doc, "NIK saya 3578********0002") == []
+    assert _found(find_identifiers, make_doc, "NIK saya 3273********0003") == []
 
 
 def test_mask_keeps_last_digits():
-    assert mask("3578144909880002") == "3578********0002"
+    assert mask("3273014909880003") == "3273********0003"
     assert mask("0392-01-018274-50-8", keep_start=0) == "***********4508"
 
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from nlp import CATEGORIES, SEVERITIES
 
 WORDS = ["beli", "Rolex", "250jt", "Rp", "2,5", "M", "mobil dinas", "mudik", "coblos", "nomor", "2", "g0bl0k",
-         "NIK", "3578144909880002", "0812-6543-2190", "SEBARKAN!!!", "parsel", "rekanan", "bocoran", "soal",
+         "NIK", "3273014909880003", "0812-6543-2190", "SEBARKAN!!!", "parsel", "rekanan", "bocoran", "soal",
          "💎", "🇮🇩", "👨‍👩‍👧", "#sultan", "anj*ng", "t o l o l", "\u200b", "\x00", "-", "...", "\n"]
 
 texts = st.one_of(

@@ -4,7 +4,7 @@ Presidio-PatternRecognizer style: a regex over ``doc.text`` finds candidates (id
 written with spaces or dots span several tokens), a validator checks the structure, and a
 few context words right before the number decide between identifiers that share a shape
 (a 16-digit NIK and a 16-digit KK number look alike).  Every match carries
-``attrs = {"label": "NIK", "masked": "3578********0002", ...}`` so a rule's message can say
+``attrs = {"label": "NIK", "masked": "3273********0003", ...}`` so a rule's message can say
 which data it saw and how to mask it.
 
 - NIK (16 digits): province code, kabupaten/kota, kecamatan, then the birth date DDMMYY
@@ -67,7 +67,7 @@ def digits(text: str) -> str:
 
 
 def mask(number: str, keep_start: int = 4, keep_end: int = 4) -> str:
-    """'3578144909880002' → '3578********0002'."""
+    """'3273014909880003' → '3273********0003'."""
     d = digits(number)
     if len(d) <= keep_start + keep_end:
         return "*" * max(0, len(d) - keep_end) + d[-keep_end:]
@@ -90,7 +90,7 @@ def _two_digit_year(yy: int) -> int:
 def parse_nik(number: str) -> dict | None:
     """Structure of a NIK, or None when it cannot be one.
 
-    >>> parse_nik("3578144909880002")["gender"]
+    >>> parse_nik("3273014909880003")["gender"]
     'F'
     """
     d = digits(number)
