@@ -30,7 +30,7 @@ SEVERITY_RANK = {"none": 0, "info": 1, "warning": 2, "high": 3}
 _RULE_KEYS = {
     "id", "severity", "terms", "patterns", "entities", "min_value", "max_value", "near", "window",
     "not_near", "not_near_window", "unless_post", "escalate", "negatable", "suppressible",
-    "message", "suggestion", "basis", "en", "examples", "note",
+    "message", "suggestion", "basis", "en", "examples", "note", "model", "lowerable",
 }
 _GROUP_KEYS = {"terms", "min", "window", "negatable"}
 _ESCALATE_KEYS = {"near", "severity", "unless"}
@@ -82,6 +82,8 @@ class Rule:
     suppressible: bool = True
     examples: dict = field(default_factory=dict)
     note: str | None = None
+    model: bool = False  # evidence is the category model's score (doc.cats), not token spans
+    lowerable: bool = True  # the model may lower this rule's finding when it judges the post clean
 
     def text(self, field_name: str, locale: str = "id") -> str | None:
         if locale == "en" and self.en.get(field_name):
@@ -163,8 +165,12 @@ def parse_ruleset(data: dict, path: str, common: dict[str, list[str]]) -> RuleSe
             raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
         if not r.get("message"):
             raise RuleError(f"{where}: 'message' is required")
-        if not (r.get("terms") or r.get("patterns") or r.get("entities")):
-            raise RuleError(f"{where}: needs evidence: 'terms', 'patterns' or 'entities'")
+        if r.get("model") is not None and not isinstance(r.get("model"), bool):
+            raise RuleError(f"{where}: 'model' must be true or false")
+        if not (r.get("terms") or r.get("patterns") or r.get("entities") or r.get("model")):
+            raise RuleError(f"{where}: needs evidence: 'terms', 'patterns', 'entities' or 'model = true'")
+        if r.get("model") and (r.get("terms") or r.get("patterns") or r.get("entities")):
+            raise RuleError(f"{where}: a 'model = true' rule takes its evidence from the model only")
         escalations = []
         for j, e in enumerate(r.get("escalate", [])):
             _check_keys(f"{where} escalate[{j}]", e, _ESCALATE_KEYS)
@@ -184,6 +190,7 @@ def parse_ruleset(data: dict, path: str, common: dict[str, list[str]]) -> RuleSe
             unless_post=_terms(f"{where}.unless_post", r.get("unless_post", [])), escalate=escalations,
             negatable=bool(r.get("negatable", True)), suppressible=bool(r.get("suppressible", True)),
             examples=dict(r.get("examples", {})), note=r.get("note"),
+            model=bool(r.get("model", False)), lowerable=bool(r.get("lowerable", True)),
         )
         rules.append(rule)
     ruleset = RuleSet(category, meta, lexicons, suppress, rules, path)

@@ -11,6 +11,15 @@ Phrases are matched with ``PhraseMatcher`` on two token attributes: ``NORM`` (th
 normalised spelling) and ``LEMMA`` (the root form), so ``beli`` in a lexicon also matches
 ``membeli``, ``dibeliin`` and ``kebeli``; a term written ``=beli`` matches the spelling only.
 
+Evidence.  Every rule's evidence is an ``Evidence``: a stretch of tokens and, for rules whose
+evidence is the trained model (``model = true``), the model's score for the category
+(``doc.cats``, written by ``saring_textcat``) localised to the clause that carries it.  Both kinds
+go through the same context checks and become findings the same way.  The model adds a
+``<category>.model`` finding only when the category's other rules flag nothing (``warning`` at
+or above the calibrated ``warning`` threshold, ``info`` from the ``info`` threshold), and it
+lowers a ``lowerable`` rule's finding to ``info`` when it judges the post clean (score at or
+below ``clean``).
+
 Findings are written to ``doc.spans["saring"]`` with ``span._.finding`` (a dict in the
 contract's shape, offsets in code points into the original text).
 """
@@ -18,6 +27,7 @@ contract's shape, offsets in code points into the original text).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -26,22 +36,56 @@ from ..doctext import doc_text
 from ..rules import SEVERITY_RANK, RuleSet, load_common, load_ruleset
 from .entities import ENTITY_KEY
 from .matching import SharedMatcher, shared_matcher
+from .model import trim_span
 
 FINDINGS_KEY = "saring"
 NEGATION_LOOKBACK = 2
+MODEL_PIPE = "saring_textcat"
+MODEL_THRESHOLD_KEYS = ("warning", "info", "clean")
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What a rule found: tokens ``start:end`` (a lexicon phrase, a token pattern, a recognizer
+    entity, or the clause carrying a model score) and their character range."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    value: float | None = None  # a recognizer's value (money amount)
+    attrs: dict = field(default_factory=dict)  # a recognizer's extras (masked, label); the model's words
+    score: float | None = None  # the model's score for the category, for model evidence
+
+
+def _finding_key(span: Span) -> tuple:
+    # spaCy keys a span's custom attributes by its character range only, so two categories'
+    # findings on the same stretch of text (a word that is both a flex and a gift, a clause the
+    # model scores for two categories) would share one value: key by the label too.
+    return ("saring_finding", span.start_char, span.end_char, span.label)
+
+
+def _get_finding(span: Span):
+    return span.doc.user_data.get(_finding_key(span))
+
+
+def _set_finding(span: Span, value) -> None:
+    span.doc.user_data[_finding_key(span)] = value
 
 
 def _set_extensions():
     if not Span.has_extension("finding"):
-        Span.set_extension("finding", default=None)
+        Span.set_extension("finding", getter=_get_finding, setter=_set_finding)
 
 
 @Language.factory(
     "saring_category",
-    default_config={"category": None, "extra_lexicons": {}, "severity_overrides": {}},
+    default_config={"category": None, "extra_lexicons": {}, "severity_overrides": {}, "model_thresholds": {}},
 )
-def create_category(nlp: Language, name: str, category: str, extra_lexicons: dict, severity_overrides: dict):
-    return CategoryChecker(nlp, category or name, extra_lexicons, severity_overrides, matcher=shared_matcher(nlp))
+def create_category(nlp: Language, name: str, category: str, extra_lexicons: dict, severity_overrides: dict,
+                    model_thresholds: dict):
+    return CategoryChecker(nlp, category or name, extra_lexicons, severity_overrides, matcher=shared_matcher(nlp),
+                           model_thresholds=model_thresholds)
 
 
 def format_rupiah(value: float | None) -> str:
@@ -63,7 +107,7 @@ class _Blank(dict):
 class CategoryChecker:
     def __init__(self, nlp: Language, category: str, extra_lexicons: dict | None = None,
                  severity_overrides: dict | None = None, ruleset: RuleSet | None = None,
-                 matcher: SharedMatcher | None = None):
+                 matcher: SharedMatcher | None = None, model_thresholds: dict | None = None):
         _set_extensions()
         self.category = category
         self.ruleset = ruleset or load_ruleset(category)
@@ -86,6 +130,10 @@ class CategoryChecker:
         self._term_keys: dict[tuple, list[str]] = {}
         self._negators = {t.lower() for t in self.lexicons.get("negation", [])}
         self._negator_hashes = frozenset(nlp.vocab.strings.add(t) for t in self._negators)
+        # The model's thresholds for this category ({} = no model evidence: model rules stay quiet
+        # and nothing is lowered).
+        self.model_thresholds = dict(model_thresholds or {})
+        self._model_rules = [r for r in self.rules if r.model]
         self._build()
 
     # ---------------------------------------------------------------- building
@@ -208,12 +256,12 @@ class CategoryChecker:
             found.update(index.get(f"entity:{label}", ()))
         return [self.rules[n] for n in sorted(found)]
 
-    def _evidence(self, doc, hits, rule):
-        """(token_start, token_end, char_start, char_end, value) for each piece of evidence."""
+    def _evidence(self, doc, hits, rule) -> list[Evidence]:
+        """Each piece of token-span evidence for ``rule`` (phrases, patterns, entities)."""
         out = []
         for start, end in self._occurrences(hits, self._keys_for(rule.terms)) + hits.get(f"pat:{rule.id}", []):
             span = doc[start:end]
-            out.append((start, end, span.start_char, span.end_char, None, {}))
+            out.append(Evidence(start, end, span.start_char, span.end_char))
         if rule.entities:
             for ent in doc.spans.get(ENTITY_KEY, []):
                 if ent.label_ not in rule.entities:
@@ -224,26 +272,47 @@ class CategoryChecker:
                 if rule.max_value is not None and (value is None or value > rule.max_value):
                     continue
                 attrs = ent._.attrs or {}
-                out.append((ent.start, ent.end, attrs.get("start_char", ent.start_char),
-                            attrs.get("end_char", ent.end_char), value, attrs))
+                out.append(Evidence(ent.start, ent.end, attrs.get("start_char", ent.start_char),
+                                    attrs.get("end_char", ent.end_char), value, attrs))
         # longest first, then drop evidence inside evidence already kept
-        out.sort(key=lambda e: (e[0], -(e[1] - e[0])))
+        out.sort(key=lambda e: (e.start, -(e.end - e.start)))
         kept = []
         for e in out:
-            if kept and e[0] < kept[-1][1]:
+            if kept and e.start < kept[-1].end:
                 continue
             kept.append(e)
         return kept
 
+    # ---------------------------------------------------------------- model evidence
+    def _model_score(self, doc: Doc) -> float | None:
+        if not self.model_thresholds or not doc.cats:
+            return None
+        return doc.cats.get(self.category)
+
+    def _model_evidence(self, doc: Doc, score: float) -> list[Evidence]:
+        """The clause that carries the category's score, and the words that weighed most."""
+        textcat = self._nlp.get_pipe(MODEL_PIPE)
+        start, end, _clause_score, words = textcat.explain(doc, self.category)
+        if end <= start:
+            return []
+        span = doc[start:end]
+        ch_s, ch_e = trim_span(doc_text(doc), span.start_char, span.end_char)
+        if ch_e <= ch_s:
+            return []
+        return [Evidence(start, end, ch_s, ch_e, attrs={"words": _quote_words(words)}, score=score)]
+
     def __call__(self, doc: Doc) -> Doc:
         if not self.rules:
             return doc
+        score = self._model_score(doc)
         hits = self._collect(doc)
         entities = doc.spans.get(ENTITY_KEY, [])
-        if not hits and not entities:
-            return doc
-        labels = {e.label_ for e in entities} if entities else set()
-        candidates = self._candidates(hits, labels)
+        candidates = []
+        if hits or entities:
+            labels = {e.label_ for e in entities} if entities else set()
+            candidates = self._candidates(hits, labels)
+        if score is not None and self._model_rules and score >= self.model_thresholds.get("info", 1.01):
+            candidates = candidates + self._model_rules
         if not candidates:
             return doc
         suppressed = bool(self._suppress_keys) and self._any_in_post(doc, hits, self.ruleset.suppress)
@@ -253,9 +322,23 @@ class CategoryChecker:
                 continue
             if rule.unless_post and self._any_in_post(doc, hits, rule.unless_post):
                 continue
-            for tok_s, tok_e, ch_s, ch_e, value, attrs in self._evidence(doc, hits, rule):
-                ev = (tok_s, tok_e)
-                if rule.negatable and self._negated(doc, tok_s):
+            if rule.model:
+                # the model speaks where the rules found nothing to warn about
+                if any(SEVERITY_RANK[f["severity"]] >= SEVERITY_RANK["warning"] for f in findings):
+                    continue
+                nudges = [f for f in findings if f["severity"] == "info" and f.get("_lowerable", True)]
+                if nudges and score >= self.model_thresholds.get("warning", 1.01):
+                    # a rule already points at the words and the model confirms the risk: its
+                    # finding (more precise, more specific) becomes the warning
+                    for f in nudges:
+                        f["severity"] = "warning"
+                    continue
+                evidence = self._model_evidence(doc, score)
+            else:
+                evidence = self._evidence(doc, hits, rule)
+            for e in evidence:
+                ev = (e.start, e.end)
+                if e.score is None and rule.negatable and self._negated(doc, e.start):
                     continue
                 if not all(self._group_ok(doc, hits, g, ev, rule.window) for g in rule.near):
                     continue
@@ -263,14 +346,22 @@ class CategoryChecker:
                     nw = rule.window if rule.not_near_window is None else rule.not_near_window
                     if self._any_near(hits, rule.not_near, ev, nw):
                         continue
-                severity = rule.severity
-                for esc in rule.escalate:
-                    if esc.unless and self._any_in_post(doc, hits, esc.unless):
-                        continue
-                    if all(self._group_ok(doc, hits, g, ev, rule.window) for g in esc.near):
-                        severity = esc.severity
-                        break
-                findings.append(self._finding(doc, rule, severity, ch_s, ch_e, value, attrs))
+                if e.score is not None:
+                    severity = "warning" if e.score >= self.model_thresholds.get("warning", 1.01) else "info"
+                else:
+                    severity = rule.severity
+                    for esc in rule.escalate:
+                        if esc.unless and self._any_in_post(doc, hits, esc.unless):
+                            continue
+                        if all(self._group_ok(doc, hits, g, ev, rule.window) for g in esc.near):
+                            severity = esc.severity
+                            break
+                f = self._finding(doc, rule, severity, e.start_char, e.end_char, e.value, e.attrs)
+                f["_lowerable"] = rule.lowerable and not rule.model
+                if (score is not None and not rule.model and rule.lowerable and severity != "info"
+                        and score <= self.model_thresholds.get("clean", -1.0)):
+                    f["severity"] = "info"  # the model judges the post clean with high confidence
+                findings.append(f)
         if findings:
             group = list(doc.spans.get(FINDINGS_KEY, []))
             for f in _resolve_overlaps(findings):
@@ -292,7 +383,7 @@ class CategoryChecker:
             start += 1
         evidence = text[start:end]
         fill = _Blank(evidence=evidence, value=format_rupiah(value) if value else "",
-                      masked=attrs.get("masked", ""), label=attrs.get("label", ""))
+                      masked=attrs.get("masked", ""), label=attrs.get("label", ""), words=attrs.get("words", ""))
         texts = {}
         for loc in ("id", "en"):
             texts[loc] = {
@@ -304,6 +395,14 @@ class CategoryChecker:
             "message": texts["id"]["message"], "suggestion": texts["id"]["suggestion"],
             "basis": texts["id"]["basis"], "_en": texts["en"],
         }
+
+
+def _quote_words(words: list[str]) -> str:
+    """“a”, “b” dan “c” (the message is Indonesian; the English text shows the same words)."""
+    quoted = [f"“{w}”" for w in words]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " dan " + quoted[-1]
 
 
 def _resolve_overlaps(findings):
