@@ -18,10 +18,12 @@ Steps
    word 5-grams with a train post (or equals one) is dropped from dev/test and counted.
 3. Train with spaCy (``nlp/train/config.cfg``, ``spacy.cli.train``), seeded.
 4. Calibrate on dev (precision first): per category the ``warning`` threshold (the lowest at
-   which the hybrid keeps precision >= 0.95 and the model's own additions >= 0.90), the
+   which the model's own additions keep a precision whose 90% lower bound is >= 0.90 and the
+   hybrid keeps precision >= 0.95, or the rules' own where that is lower, and the model adds
+   no more false alarms on the real-text dev posts than issue 11's real-text targets allow), the
    ``info`` threshold below it, and the ``clean`` threshold under which the model may lower a
-   rule's warning (it must not lower any dev post the rules flag rightly, and stays below half
-   the lowest score the model gives a dev post of the category).
+   rule's warning (what it lowers on dev must be mostly false alarms, three for each right
+   warning at least, and cost at most 2% of the rules' right warnings; at most 0.1).
 5. Write the model into the package (``nlp/data/model/``): weights, labels, architecture,
    thresholds and how it was built (``model.json``).
 """
@@ -51,13 +53,21 @@ MODEL_OUT = ROOT / "nlp" / "data" / "model"
 TEAM_GLOB = "tests/data/*_posts.jsonl"
 BATCH_NAME = re.compile(r"^([a-z]+)_(\d+)\.jsonl$")
 DEV_SHARE = TEST_SHARE = 0.12
+# Real text is where thresholds are hardest to set (the writers' posts do not show how everyday
+# comments and tweets look): more of it goes to dev.
+DEV_SHARE_BY_SOURCE = {"indonlu": 0.22}
+# Warnings per 1,000 real everyday texts (the targets of issue 11): the model may add false
+# alarms on the real-text dev posts (texts the judge found clean) only within these.
+REAL_TEXT_BUDGET = {"flexing": 0.5, "personal_data": 0.5, "confidential_info": 0.3, "misinformation": 0.3,
+                    "gratification": 0.3, "facility_misuse": 0.3, "political_neutrality": 4.0, "hate_abuse": 30.0}
 NEAR_DUP = 0.5  # share of a post's word 5-grams found in one train post
 
 TARGET_PRECISION = 0.95  # hybrid precision on dev a warning threshold must keep
-TARGET_ADDED_PRECISION = 0.85  # lower confidence bound (Wilson, 90%) of the precision of the posts only the model flags
-WARNING_FLOOR = 0.6
-GRID = [round(x, 3) for x in [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99]]
-CLEAN_GRID = [0.0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.015, 0.02, 0.03]
+TARGET_ADDED_PRECISION = 0.90  # lower confidence bound (Wilson, 90%) of the precision of the posts only the model flags
+WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whatever dev says
+GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
+CLEAN_GRID = [0.0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1]
+LOWER_COST = 0.02  # share of the rules' right dev warnings the model may lower
 
 
 # ------------------------------------------------------------------------------ corpus
@@ -136,9 +146,10 @@ def assign_splits(batches_by_source: dict[str, list[str]], seed: int) -> dict[st
             split.update({b: "train" for b in batches})
             continue
         ranked = sorted(batches, key=lambda b: _unit(b, seed))
+        dev_share = DEV_SHARE_BY_SOURCE.get(source, DEV_SHARE)
         for b in batches:
             u = _unit(b, seed)
-            split[b] = "test" if u < TEST_SHARE else "dev" if u < TEST_SHARE + DEV_SHARE else "train"
+            split[b] = "test" if u < TEST_SHARE else "dev" if u < TEST_SHARE + dev_share else "train"
         if len(batches) >= 3:
             if not any(split[b] == "test" for b in batches):
                 split[ranked[0]] = "test"
@@ -215,6 +226,35 @@ def corpus_stats(rows: list[dict], parts: dict, info: dict) -> dict:
     }
 
 
+def write_data_card(stats: dict, card: Path) -> None:
+    """Fill the counts section of the data card (between its markers)."""
+    cats = list(_categories()) + ["clean"]
+    lines = [f"Posts: **{stats['posts']}**, of them clean: **{stats['clean']}** "
+             f"({stats['clean'] / max(1, stats['posts']):.1%}); exact duplicates dropped: {stats['exact_duplicates_dropped']}.",
+             "",
+             "| | all | train | dev | test |", "|---|---|---|---|---|"]
+    lines.append("| posts | " + " | ".join(str(stats["split_posts"].get(s, stats["posts"]) if s != "all" else stats["posts"])
+                                         for s in ("all", "train", "dev", "test")) + " |")
+    lines.append("| batches | " + str(sum(stats["batches"].values())) + " | "
+                 + " | ".join(str(stats["batches"][s]) for s in ("train", "dev", "test")) + " |")
+    for c in cats:
+        lines.append(f"| {c} | " + " | ".join(str(stats["per_category"][s][c]) for s in ("all", "train", "dev", "test")) + " |")
+    lines += ["", "A post with two labels counts in both rows.", "",
+              "| source | posts |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in stats["per_source"].items()]
+    lines += ["", "| style | posts |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in stats["per_style"].items()]
+    share = stats["sharing_5gram"] / max(1, stats["posts"])
+    lines += ["", f"Posts that share at least one word 5-gram with another post: **{stats['sharing_5gram']}** "
+                  f"({share:.1%}).",
+              f"Near-duplicates of train posts dropped from dev/test: {stats['near_duplicates_removed'] or 'none'}."]
+    text = card.read_text(encoding="utf-8")
+    start, end = "<!-- counts:begin -->", "<!-- counts:end -->"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    card.write_text(head + start + "\n" + "\n".join(lines) + "\n" + end + tail, encoding="utf-8")
+
+
 def write_splits(parts: dict, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, part in parts.items():
@@ -241,7 +281,8 @@ def to_docbin(rows: list[dict], path: Path) -> None:
     db.to_disk(path)
 
 
-def train(parts: dict, work: Path, seed: int, overrides: dict | None = None, quiet: bool = False) -> Path:
+def train(parts: dict, work: Path, seed: int, overrides: dict | None = None, quiet: bool = False,
+          config: Path = CONFIG) -> Path:
     from spacy.cli.train import train as spacy_train
     from thinc.api import fix_random_seed
 
@@ -258,9 +299,9 @@ def train(parts: dict, work: Path, seed: int, overrides: dict | None = None, qui
         from contextlib import redirect_stdout
 
         with redirect_stdout(io.StringIO()):
-            spacy_train(CONFIG, out, overrides=ov, use_gpu=-1)
+            spacy_train(config, out, overrides=ov, use_gpu=-1)
     else:
-        spacy_train(CONFIG, out, overrides=ov, use_gpu=-1)
+        spacy_train(config, out, overrides=ov, use_gpu=-1)
     return out / "model-last"
 
 
@@ -303,29 +344,38 @@ def wilson_lower(hits: int, n: int, z: float = 1.2816) -> float:
 def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict]) -> dict:
     """Per category: {'warning', 'info', 'clean'} chosen on dev, precision first."""
     out = {}
+    real = [r.get("source") == "indonlu" for r in rows]
+    n_real = sum(real)
     for c in _categories():
         gold = [c in r["labels"] for r in rows]
         rules = [c in f for f in rule_flags]
         p = [s.get(c, 0.0) for s in scores]
         warn = 0.99
+        rules_precision = _prf(rules, gold)[0]
+        allowed_real = int(REAL_TEXT_BUDGET[c] * n_real / 1000)
         for t in GRID:
+            if sum(1 for r, s, x, g in zip(rules, p, real, gold) if x and not g and not r and s >= t) > allowed_real:
+                continue  # too many false alarms on everyday text
             hybrid = [r or s >= t for r, s in zip(rules, p)]
             added = [(not r) and s >= t for r, s in zip(rules, p)]
             hp, _, _, _, _ = _prf(hybrid, gold)
             n_added = sum(added)
             ap = wilson_lower(sum(a and g for a, g in zip(added, gold)), n_added)
-            if hp >= TARGET_PRECISION and ap >= TARGET_ADDED_PRECISION:
+            # the model's additions must be precise, and must not make the hybrid less precise
+            # than the target (or than the rules alone, where they are below it)
+            if hp >= min(TARGET_PRECISION, rules_precision) - 0.005 and ap >= TARGET_ADDED_PRECISION:
                 warn = t
                 break
         warn = max(warn, WARNING_FLOOR)
-        info = round(max(0.3, warn - 0.3), 3)
-        # lowering: never a dev post the rules flag rightly, and with a margin below the lowest
-        # score the model gives any dev post of the category (where it knows the category least)
+        info = round(warn * 0.9, 3)
+        # lowering: the rule findings the model would lower on dev must be mostly false alarms
+        # (at least three for each right one) and cost at most 2% of the rules' right warnings
         clean = 0.0
-        lowest = min((s for s, g in zip(p, gold) if g), default=0.0)
+        rule_tp = sum(1 for r, g in zip(rules, gold) if r and g)
         for t in CLEAN_GRID:
             lowered_right = sum(1 for r, g, s in zip(rules, gold, p) if r and g and s <= t)
-            if lowered_right == 0 and t <= lowest / 2:
+            lowered_wrong = sum(1 for r, g, s in zip(rules, gold, p) if r and not g and s <= t)
+            if lowered_right <= int(LOWER_COST * rule_tp) and lowered_wrong >= 3 * lowered_right:
                 clean = t
             else:
                 break
@@ -361,6 +411,32 @@ def evaluate_split(rows: list[dict], model_dir: Path) -> dict:
     return out
 
 
+def model_timing(model_dir: Path, texts: list[str]) -> dict:
+    """ms per 1,000 characters spent in the model component alone (p50/p99 over ~1,000-char posts)."""
+    from nlp import Analyzer
+
+    a = Analyzer(model_dir=model_dir)
+    rng = random.Random(1)
+    posts = []
+    for _ in range(300):
+        parts, n = [], 0
+        while n < 1000:
+            t = rng.choice(texts)
+            parts.append(t)
+            n += len(t) + 1
+        posts.append(" ".join(parts)[:1000])
+    pipe = a.nlp.get_pipe("saring_textcat")
+    times = []
+    for t in posts:
+        doc = a.nlp.make_doc(t)
+        a.nlp.get_pipe("saring_normalizer")(doc)
+        s = time.perf_counter()
+        pipe(doc)
+        times.append((time.perf_counter() - s) * 1000)
+    times.sort()
+    return {"p50_ms": times[len(times) // 2], "p99_ms": times[int(len(times) * 0.99) - 1]}
+
+
 # ------------------------------------------------------------------------------ main
 def import_batches(src: Path) -> list[str]:
     BATCH_DIR.mkdir(parents=True, exist_ok=True)
@@ -384,6 +460,12 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=MODEL_OUT, help="where the model goes (default: the package)")
     ap.add_argument("--no-write-splits", action="store_true")
     ap.add_argument("--work", type=Path, help="keep spaCy's training output here")
+    ap.add_argument("--config", type=Path, default=CONFIG, help="spaCy training config (default: %(default)s)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a config value, e.g. components.saring_textcat.model.ngram_size=3")
+    ap.add_argument("--report", type=Path, help="write the test-split figures and model timing as JSON")
+    ap.add_argument("--recalibrate", action="store_true",
+                    help="keep the weights in --out, recompute its thresholds on dev (after a change of policy)")
     args = ap.parse_args(argv)
     started = time.time()
     if args.import_batches:
@@ -400,22 +482,38 @@ def main(argv=None) -> int:
         write_splits(parts, SPLIT_DIR)
         (TRAIN_DIR / "corpus_stats.json").write_text(json.dumps({**stats, "split_batches": info["batches"]},
                                                                 ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_data_card(stats, TRAIN_DIR / "DATA.md")
     print(f"corpus: {stats['posts']} posts ({stats['clean']} clean), splits {stats['split_posts']}, "
           f"batches {stats['batches']}, near-duplicates removed {stats['near_duplicates_removed']}, "
           f"posts sharing a 5-gram {stats['sharing_5gram']}")
     if args.splits_only:
+        return 0
+    if args.recalibrate:
+        meta_path = args.out / "model.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        flags, scores = dev_judgements(parts["dev"], args.out)
+        meta["thresholds"] = calibrate(parts["dev"], flags, scores)
+        meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for c, t in meta["thresholds"].items():
+            print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}")
         return 0
     if args.sample:
         rng = random.Random(args.seed)
         parts = {k: (rng.sample(v, min(len(v), args.sample)) if k == "train" else v[: max(50, args.sample // 4)])
                  for k, v in parts.items()}
     overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
     if args.max_steps:
         overrides["training.max_steps"] = args.max_steps
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        trained = train(parts, work, args.seed, overrides, quiet=bool(args.sample))
+        trained = train(parts, work, args.seed, overrides, quiet=bool(args.sample), config=args.config)
         staging = work / "staged_model"
         export_model(trained, staging, {}, {})
         dev = parts["dev"] or parts["train"][:200]
@@ -437,6 +535,11 @@ def main(argv=None) -> int:
         print("test split (precision/recall): rules | model | hybrid")
         for c in _categories():
             print(f"  {c:<22} " + " | ".join(f"{res[k][c][0]:.2f}/{res[k][c][1]:.2f}" for k in ("rules", "model", "hybrid")))
+        if args.report:
+            timing = model_timing(args.out, [r["text"] for r in parts["test"]])
+            args.report.write_text(json.dumps({"test": res, "thresholds": thresholds, "timing": timing,
+                                               "config": str(args.config), "overrides": overrides},
+                                              indent=2), encoding="utf-8")
     print(f"model written to {args.out} in {time.time() - started:.0f} s")
     return 0
 

@@ -116,6 +116,8 @@ class CategoryChecker:
         for lex, entries in (extra_lexicons or {}).items():
             self.lexicons[lex] = list(self.lexicons.get(lex, [])) + [str(e) for e in entries if str(e).strip()]
         overrides = severity_overrides or {}
+        # an organisation's own severity for a rule is final: the model neither raises nor lowers it
+        self._overridden = set(overrides)
         self.rules = []
         for rule in self.ruleset.rules:
             sev = overrides.get(rule.id, rule.severity)
@@ -357,8 +359,8 @@ class CategoryChecker:
                             severity = esc.severity
                             break
                 f = self._finding(doc, rule, severity, e.start_char, e.end_char, e.value, e.attrs)
-                f["_lowerable"] = rule.lowerable and not rule.model
-                if (score is not None and not rule.model and rule.lowerable and severity != "info"
+                f["_lowerable"] = rule.lowerable and not rule.model and rule.id not in self._overridden
+                if (score is not None and f["_lowerable"] and severity != "info"
                         and score <= self.model_thresholds.get("clean", -1.0)):
                     f["severity"] = "info"  # the model judges the post clean with high confidence
                 findings.append(f)
