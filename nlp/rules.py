@@ -46,7 +46,7 @@ _EN_KEYS = {"message", "suggestion", "basis"}
 _EXAMPLE_KEYS = {"bad", "good", "lexicon"}
 _BAD_EXAMPLE_KEYS = {"text", "evidence", "severity"}
 _GOOD_EXAMPLE_KEYS = {"text"}
-PLACEHOLDERS = ("evidence", "value", "masked", "label")  # what a message may use (engine.py fills them)
+PLACEHOLDERS = ("evidence", "value", "masked", "label", "words")  # what a message may use (engine.py fills them)
 
 
 @dataclass(frozen=True)
