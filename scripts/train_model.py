@@ -66,6 +66,14 @@ NEAR_DUP = 0.5  # share of a post's word 5-grams found in one train post
 TARGET_PRECISION = 0.95  # hybrid precision on dev a warning threshold must keep
 TARGET_ADDED_PRECISION = 0.90  # lower confidence bound (Wilson, 90%) of the precision of the posts only the model flags
 WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whatever dev says
+# Lower floors where dev allows more recall (issue 11 follow-up): at these the hybrid keeps
+# precision >= 0.92 on dev and flags <= 2% of clean dev posts, and every work post of the
+# kinerja / false-alarm tests stays below the ``info`` threshold (0.9 x warning) with a margin
+# (their highest model scores: confidential_info 0.38, gratification 0.37). Flexing (0.48 on a
+# work post), misinformation (0.53 on a call to spread a duty notice, which must stay a nudge),
+# political_neutrality (real-text false alarms), personal_data (no recall gained on dev at 0.5,
+# a shop's phone number flagged in real text) and hate_abuse keep 0.55.
+WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.45, "facility_misuse": 0.45}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 CLEAN_GRID = [0.0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1]
 LOWER_COST = 0.02  # share of the rules' right dev warnings the model may lower
@@ -367,7 +375,7 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict]) -> di
             if hp >= min(TARGET_PRECISION, rules_precision) - 0.005 and ap >= TARGET_ADDED_PRECISION:
                 warn = t
                 break
-        warn = max(warn, WARNING_FLOOR)
+        warn = max(warn, WARNING_FLOOR_BY_CATEGORY.get(c, WARNING_FLOOR))
         info = round(warn * 0.9, 3)
         # lowering: the rule findings the model would lower on dev must be mostly false alarms
         # (at least three for each right one) and cost at most 2% of the rules' right warnings
