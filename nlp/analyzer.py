@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import threading
 from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
 from typing import Iterable, Mapping
 
 import spacy
@@ -25,7 +28,7 @@ from . import _compat, pipeline  # noqa: F401  (registers the factories)
 from .doctext import replace_lone_surrogates
 from .findings import Finding, Report
 from .fixes import replacements_for
-from .pipeline.engine import FINDINGS_KEY
+from .pipeline.engine import FINDINGS_KEY, MODEL_PIPE, MODEL_THRESHOLD_KEYS
 from .rules import CATEGORIES, SEVERITIES, load_all_rulesets
 
 LOCALES = ("id", "en")
@@ -40,12 +43,17 @@ class AnalyzerConfig:
     - ``categories``: ``{"flexing": False}`` switches a category off;
     - ``severity``: ``{"flexing.luxury_brand": "high"}`` changes a rule's severity, ``"off"`` disables it;
     - ``lexicon``: ``{"political_neutrality": {"candidates": ["Budi Santoso"]}}`` adds entries to a
-      named lexicon of that category's rule file.
+      named lexicon of that category's rule file;
+    - ``model``: ``False`` switches the trained model off (rules only);
+    - ``model_thresholds``: ``{"flexing": {"warning": 0.9, "info": 0.6, "clean": 0.02}}`` replaces
+      the calibrated thresholds of a category (any of the three keys).
     """
 
     categories: dict[str, bool] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     lexicon: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    model: bool = True
+    model_thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
     def from_mapping(cls, data: Mapping | None) -> "AnalyzerConfig":
@@ -53,16 +61,44 @@ class AnalyzerConfig:
             return cls()
         if isinstance(data, AnalyzerConfig):
             return data
+        model = data.get("model", {})
+        if isinstance(model, bool):
+            model = {"enabled": model}
         return cls(categories=dict(data.get("categories", {})), severity=dict(data.get("severity", {})),
-                   lexicon={k: dict(v) for k, v in data.get("lexicon", {}).items()})
+                   lexicon={k: dict(v) for k, v in data.get("lexicon", {}).items()},
+                   model=bool(model.get("enabled", True)),
+                   model_thresholds={k: dict(v) for k, v in model.get("thresholds", {}).items()})
 
     def validate(self) -> None:
-        for cat in list(self.categories) + list(self.lexicon):
+        for cat in list(self.categories) + list(self.lexicon) + list(self.model_thresholds):
             if cat not in CATEGORIES:
                 raise ValueError(f"unknown category '{cat}'")
         for rule_id, sev in self.severity.items():
             if sev not in SEVERITIES + ("off",):
                 raise ValueError(f"severity for '{rule_id}' must be one of info, warning, high, off")
+        for cat, values in self.model_thresholds.items():
+            for key, value in values.items():
+                if key not in MODEL_THRESHOLD_KEYS:
+                    raise ValueError(f"model threshold '{cat}.{key}': use {', '.join(MODEL_THRESHOLD_KEYS)}")
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+                    raise ValueError(f"model threshold '{cat}.{key}' must be a number from 0 to 1")
+
+
+MODEL_DIR = "data/model"
+MODEL_META = "model.json"
+
+
+def default_model_dir() -> Path:
+    return Path(str(files("nlp").joinpath(MODEL_DIR)))
+
+
+def load_model_meta(model_dir: Path) -> dict | None:
+    """The shipped model's description (architecture, labels, calibrated thresholds), or None
+    when no model is installed."""
+    path = Path(model_dir) / MODEL_META
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 # Lexical attributes Saring itself reads: spellings, the normalised form and the language.
@@ -78,6 +114,8 @@ def _keep_needed_lexical_attributes(nlp) -> None:
     (``LIKE_NUM``, ``IS_PUNCT`` … in token patterns): the others are not computed.
     """
     names = _BASE_ATTRIBUTES | nlp.get_pipe("saring_matcher").token_attributes
+    if MODEL_PIPE in nlp.pipe_names:  # the model's lexeme features (PREFIX, SUFFIX, SHAPE) must not go empty
+        names |= nlp.get_pipe(MODEL_PIPE).token_attributes
     keep = {spacy.attrs.IDS[n] for n in names if n in spacy.attrs.IDS}
     getters = nlp.vocab.lex_attr_getters
     nlp.vocab.lex_attr_getters = {attr: fn for attr, fn in getters.items() if attr in keep}
@@ -104,7 +142,8 @@ def _no_gc_pauses():
 
 
 class Analyzer:
-    def __init__(self, config: AnalyzerConfig | Mapping | None = None):
+    def __init__(self, config: AnalyzerConfig | Mapping | None = None, model_dir: str | Path | None = None):
+        """``model_dir``: a trained model other than the shipped one (training and evaluation)."""
         self.config = AnalyzerConfig.from_mapping(config)
         self.config.validate()
         self.rulesets = load_all_rulesets()
@@ -113,11 +152,16 @@ class Analyzer:
         nlp.add_pipe("saring_normalizer")
         nlp.add_pipe("saring_entities")
         nlp.add_pipe("saring_matcher")  # before the categories: they register their terms with it
+        self.model_meta = None
+        self.model_thresholds: dict[str, dict[str, float]] = {}
+        if self.config.model:
+            self._add_model(nlp, Path(model_dir) if model_dir else default_model_dir())
         vocabulary: set[str] = set()
         for cat in self.categories:
             overrides = {k: v for k, v in self.config.severity.items() if k.startswith(cat + ".")}
             comp = nlp.add_pipe("saring_category", name=cat, config={
                 "category": cat, "extra_lexicons": self.config.lexicon.get(cat, {}), "severity_overrides": overrides,
+                "model_thresholds": self.model_thresholds.get(cat, {}),
             })
             vocabulary |= comp.vocabulary()
         nlp.get_pipe("saring_normalizer").set_vocabulary(vocabulary)
@@ -130,6 +174,41 @@ class Analyzer:
         self._zone = None
         self._zone_checks = 0
         self._zones_closed = 0
+
+    def _add_model(self, nlp, model_dir: Path) -> None:
+        """Load the trained category model (weights shipped in the package; nothing downloads)."""
+        meta = load_model_meta(model_dir)
+        if meta is None:
+            return
+        pipe = nlp.add_pipe("saring_textcat", name=MODEL_PIPE, config={"model": meta["architecture"]})
+        pipe.from_disk(model_dir / MODEL_PIPE, exclude=("vocab",))
+        self.model_meta = meta
+        for cat in CATEGORIES:
+            values = dict(meta.get("thresholds", {}).get(cat, {}))
+            values.update(self.config.model_thresholds.get(cat, {}))
+            if values and cat in pipe.labels:
+                self.model_thresholds[cat] = values
+
+    @property
+    def model_enabled(self) -> bool:
+        return MODEL_PIPE in self.nlp.pipe_names
+
+    def model_scores(self, texts: Iterable[str], batch_size: int = 64) -> list[dict[str, float]]:
+        """The model's probability per category for each text ({} for every text when the model
+        is off or not installed).  For evaluation and calibration; ``check`` uses them itself."""
+        texts = list(texts)
+        if not self.model_enabled:
+            return [{} for _ in texts]
+        keep = ("saring_normalizer", MODEL_PIPE)
+        disable = [name for name in self.nlp.pipe_names if name not in keep]
+        out = []
+        for start in range(0, len(texts), batch_size):
+            chunk = texts[start:start + batch_size]
+            with self._lock:
+                self._enter_zone(len(chunk))
+                for doc in self.nlp.pipe(chunk, batch_size=batch_size, disable=disable):
+                    out.append(dict(doc.cats))
+        return out
 
     # ------------------------------------------------------------------ info
     @property

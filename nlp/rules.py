@@ -35,7 +35,7 @@ SEVERITY_RANK = {"none": 0, "info": 1, "warning": 2, "high": 3}
 _RULE_KEYS = {
     "id", "severity", "terms", "patterns", "entities", "min_value", "max_value", "near", "window",
     "not_near", "not_near_window", "unless_post", "escalate", "negatable", "suppressible",
-    "message", "suggestion", "basis", "en", "examples", "note",
+    "message", "suggestion", "basis", "en", "examples", "note", "model", "lowerable",
 }
 _GROUP_KEYS = {"terms", "min", "window", "negatable"}
 _ESCALATE_KEYS = {"near", "severity", "unless"}
@@ -46,7 +46,7 @@ _EN_KEYS = {"message", "suggestion", "basis"}
 _EXAMPLE_KEYS = {"bad", "good", "lexicon"}
 _BAD_EXAMPLE_KEYS = {"text", "evidence", "severity"}
 _GOOD_EXAMPLE_KEYS = {"text"}
-PLACEHOLDERS = ("evidence", "value", "masked", "label")  # what a message may use (engine.py fills them)
+PLACEHOLDERS = ("evidence", "value", "masked", "label", "words")  # what a message may use (engine.py fills them)
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,8 @@ class Rule:
     suppressible: bool = True
     examples: dict = field(default_factory=dict)
     note: str | None = None
+    model: bool = False  # evidence is the category model's score (doc.cats), not token spans
+    lowerable: bool = True  # the model may lower this rule's finding when it judges the post clean
 
     def text(self, field_name: str, locale: str = "id") -> str | None:
         if locale == "en" and self.en.get(field_name):
@@ -470,8 +472,14 @@ def parse_ruleset(data: dict, path: str, common: dict[str, list[str]], source: s
             bad(f"severity must be one of {', '.join(SEVERITIES)}, not {sev!r}", _key("severity"))
         if not r.get("message"):
             bad("'message' is required")
-        if not (r.get("terms") or r.get("patterns") or r.get("entities")):
-            bad("needs evidence: 'terms', 'patterns' or 'entities'")
+        if r.get("model") is not None and not isinstance(r.get("model"), bool):
+            bad("'model' must be true or false", _key("model"))
+        if r.get("lowerable") is not None and not isinstance(r.get("lowerable"), bool):
+            bad("'lowerable' must be true or false", _key("lowerable"))
+        if not (r.get("terms") or r.get("patterns") or r.get("entities") or r.get("model")):
+            bad("needs evidence: 'terms', 'patterns', 'entities' or 'model = true'")
+        if r.get("model") and (r.get("terms") or r.get("patterns") or r.get("entities")):
+            bad("a 'model = true' rule takes its evidence from the model only", _key("model"))
         # messages: only the placeholders the engine fills
         en = r.get("en", {})
         if not isinstance(en, dict):
@@ -545,6 +553,7 @@ def parse_ruleset(data: dict, path: str, common: dict[str, list[str]], source: s
             min_value=min_value, max_value=max_value, near=near, window=window, not_near=not_near,
             not_near_window=nn_window, unless_post=unless_post, escalate=escalations, negatable=negatable,
             suppressible=suppressible, examples=examples, note=r.get("note"),
+            model=bool(r.get("model", False)), lowerable=bool(r.get("lowerable", True)),
         )
         rules.append(rule)
     ruleset = RuleSet(category, meta, lexicons, suppress, rules, path)

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Post-level evaluation of Saring's categories on a labelled JSONL file.
+"""Post-level evaluation of Saring's categories on a labelled JSONL file, and the full report.
 
 Each line: {"id": "...", "text": "...", "labels": ["flexing", ...], ...} (the format of
 shared/corpus/dev_posts.jsonl).  A post counts as flagged for a category when it has a
 finding of that category at severity ``warning`` or ``high`` (``info`` is a nudge).
 
     python scripts/eval.py ../shared/corpus/dev_posts.jsonl
+    python scripts/eval.py FILE --mode rules      # rules only | model (its score >= the warning threshold) | hybrid (default)
     python scripts/eval.py FILE --json            # machine-readable
     python scripts/eval.py FILE --errors          # list misses and false alarms
     python scripts/eval.py FILE --category flexing --errors
+    python scripts/eval.py --report               # rules / model / hybrid on the test split, the dev
+                                                  # corpus, the Ibrohim dev tweets, and real-text rates
+    python scripts/eval.py --report --json > report.json
 """
 
 from __future__ import annotations
@@ -40,14 +44,57 @@ def load(path: Path) -> list[dict]:
     return rows
 
 
-def evaluate(rows: list[dict], analyzer: Analyzer) -> dict:
-    reports = analyzer.check_many([r["text"] for r in rows])
+MODES = ("rules", "model", "hybrid")
+
+
+class ModelOnly:
+    """The model alone: a post is flagged for a category when the model's score reaches the
+    category's ``warning`` threshold (what the hybrid would add if no rule fired)."""
+
+    def __init__(self, analyzer: Analyzer):
+        self.analyzer = analyzer
+
+    def flags(self, texts: list[str]) -> list[set[str]]:
+        th = self.analyzer.model_thresholds
+        return [{c for c, p in scores.items() if p >= th.get(c, {}).get("warning", 1.01)}
+                for scores in self.analyzer.model_scores(texts)]
+
+
+MODEL_DIR = None  # --model DIR: evaluate a model other than the shipped one
+
+
+def _analyzer(config=None) -> Analyzer:
+    return Analyzer(config, model_dir=MODEL_DIR)
+
+
+def make_predictor(mode: str, analyzer: Analyzer | None = None):
+    if mode == "rules":
+        return Analyzer({"model": {"enabled": False}})
+    base = analyzer or _analyzer()
+    if mode == "model":
+        if not base.model_enabled:
+            raise SystemExit("eval: no trained model is installed (nlp/data/model)")
+        return ModelOnly(base)
+    return base
+
+
+def _flags_and_evidence(texts, predictor):
+    if isinstance(predictor, ModelOnly):
+        return [(f, []) for f in predictor.flags(texts)]
+    out = []
+    for rep in predictor.check_many(texts):
+        out.append(({c for c in CATEGORIES if rep.flagged(c)}, rep.findings))
+    return out
+
+
+def evaluate(rows: list[dict], analyzer) -> dict:
+    """``analyzer``: an Analyzer (what it flags) or a ``ModelOnly``."""
+    predicted = _flags_and_evidence([r["text"] for r in rows], analyzer)
     per_cat = {c: {"tp": 0, "fp": 0, "fn": 0} for c in CATEGORIES}
     errors = []
     clean_total = clean_flagged = 0
-    for row, rep in zip(rows, reports):
+    for row, (flagged, findings) in zip(rows, predicted):
         gold = set(row["labels"])
-        flagged = {c for c in CATEGORIES if rep.flagged(c)}
         if not gold:
             clean_total += 1
             clean_flagged += bool(flagged)
@@ -56,11 +103,11 @@ def evaluate(rows: list[dict], analyzer: Analyzer) -> dict:
                 per_cat[c]["tp"] += 1
             elif c in flagged:
                 per_cat[c]["fp"] += 1
-                ev = [f"{f.rule_id}:{f.text!r}" for f in rep.findings if f.category == c]
+                ev = [f"{f.rule_id}:{f.text!r}" for f in findings if f.category == c]
                 errors.append({"kind": "false_alarm", "category": c, "id": row["id"], "text": row["text"], "evidence": ev})
             elif c in gold:
                 per_cat[c]["fn"] += 1
-                ev = [f"{f.rule_id}:{f.severity}:{f.text!r}" for f in rep.findings if f.category == c]
+                ev = [f"{f.rule_id}:{f.severity}:{f.text!r}" for f in findings if f.category == c]
                 errors.append({"kind": "miss", "category": c, "id": row["id"], "text": row["text"], "evidence": ev})
     for c, m in per_cat.items():
         tp, fp, fn = m["tp"], m["fp"], m["fn"]
@@ -78,17 +125,132 @@ def evaluate(rows: list[dict], analyzer: Analyzer) -> dict:
     }
 
 
+# ------------------------------------------------------------------ the full report
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SPLIT = ROOT / "nlp" / "train" / "splits" / "test.jsonl"
+DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev_posts.jsonl"
+INDONLU = ROOT.parent / "shared" / "data" / "indonlu"
+IBROHIM = ROOT.parent / "shared" / "data" / "ibrohim2019" / "re_dataset_dev.csv"
+
+
+def indonlu_texts(folder: Path = INDONLU) -> list[str]:
+    """Every IndoNLU train text (comments/reviews, tweets, car and hotel reviews)."""
+    import csv
+
+    texts = []
+    smsa = folder / "smsa_train.tsv"
+    if smsa.exists():
+        texts += [line.split("\t")[0] for line in smsa.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for name, col in (("emot_train.csv", "tweet"), ("casa_train.csv", "sentence"), ("hoasa_train.csv", "review")):
+        path = folder / name
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                texts += [row[col] for row in csv.DictReader(fh)]
+    return texts
+
+
+def rates_per_1000(texts: list[str], predictor) -> dict:
+    flags = [f for f, _ in _flags_and_evidence(texts, predictor)]
+    return {c: 1000 * sum(c in f for f in flags) / len(texts) for c in CATEGORIES}
+
+
+def _ibrohim(predictors) -> dict | None:
+    if not IBROHIM.exists():
+        return None
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import eval_ibrohim as ib
+
+    rows = ib.load_tweets(IBROHIM)
+    texts = [ib.clean_tweet(r["text"]) for r in rows]
+    out = {}
+    for mode, pred in predictors.items():
+        flags = [("hate_abuse" in f) for f, _ in _flags_and_evidence(texts, pred)]
+        m = ib._prf(flags, [r["abusive"] for r in rows])
+        clean = [f for f, r in zip(flags, rows) if not r["abusive"] and not r["hs"]]
+        m["clean_tweets_flagged_per_1000"] = 1000 * sum(clean) / max(1, len(clean))
+        out[mode] = m
+    return out
+
+
+def full_report() -> dict:
+    hybrid = _analyzer()
+    predictors = {"rules": make_predictor("rules"), "hybrid": hybrid}
+    if hybrid.model_enabled:
+        predictors["model"] = ModelOnly(hybrid)
+    report: dict = {"modes": list(predictors)}
+    for name, path in (("test_split", TEST_SPLIT), ("dev_corpus", DEV_CORPUS)):
+        if path.exists():
+            rows = load(path)
+            report[name] = {mode: {k: v for k, v in evaluate(rows, p).items() if k != "errors"}
+                            for mode, p in predictors.items()}
+        else:
+            report[name] = None
+    report["ibrohim_dev"] = _ibrohim(predictors)
+    texts = indonlu_texts()
+    report["indonlu_train_per_1000"] = ({"texts": len(texts), **{mode: rates_per_1000(texts, p) for mode, p in predictors.items()}}
+                                        if texts else None)
+    return report
+
+
+def print_report(r: dict) -> None:
+    modes = r["modes"]
+    for name in ("test_split", "dev_corpus"):
+        block = r.get(name)
+        if not block:
+            print(f"## {name}: not available\n")
+            continue
+        posts = block[modes[0]]["posts"]
+        print(f"## {name} ({posts} posts) — precision / recall\n")
+        print("| category | " + " | ".join(modes) + " |")
+        print("|---|" + "---|" * len(modes))
+        for c in CATEGORIES:
+            cells = [f"{block[m]['categories'][c]['precision']:.2f} / {block[m]['categories'][c]['recall']:.2f}" for m in modes]
+            print(f"| {c} | " + " | ".join(cells) + " |")
+        print("| clean posts flagged | " + " | ".join(f"{block[m]['clean']['false_alarm_rate']:.1%}" for m in modes) + " |\n")
+    ib = r.get("ibrohim_dev")
+    if ib:
+        print("## Ibrohim dev tweets, hate_abuse vs Abusive\n")
+        print("| mode | precision | recall | F1 | annotator-clean tweets flagged per 1,000 |")
+        print("|---|---|---|---|---|")
+        for m in modes:
+            x = ib[m]
+            print(f"| {m} | {x['precision']:.3f} | {x['recall']:.3f} | {x['f1']:.3f} | {x['clean_tweets_flagged_per_1000']:.1f} |")
+        print()
+    rt = r.get("indonlu_train_per_1000")
+    if rt:
+        print(f"## Real text: warnings per 1,000 IndoNLU train texts ({rt['texts']})\n")
+        print("| category | " + " | ".join(modes) + " |")
+        print("|---|" + "---|" * len(modes))
+        for c in CATEGORIES:
+            print(f"| {c} | " + " | ".join(f"{rt[m][c]:.2f}" for m in modes) + " |")
+        print()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("file", type=Path)
+    ap.add_argument("file", type=Path, nargs="?")
+    ap.add_argument("--mode", choices=MODES, default="hybrid", help="rules only, model only, or both (default)")
+    ap.add_argument("--report", action="store_true", help="the full report (see above)")
     ap.add_argument("--json", action="store_true", help="print JSON")
     ap.add_argument("--errors", action="store_true", help="list misses and false alarms")
     ap.add_argument("--category", choices=CATEGORIES, help="only this category's errors")
+    ap.add_argument("--model", type=Path, help="a trained model folder other than the shipped nlp/data/model")
     args = ap.parse_args(argv)
+    global MODEL_DIR
+    MODEL_DIR = args.model
+    if args.report:
+        report = full_report()
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            print_report(report)
+        return 0
+    if args.file is None:
+        ap.error("give a FILE or --report")
     if not args.file.exists():
         print(f"eval: no such file: {args.file}", file=sys.stderr)
         return 2
-    result = evaluate(load(args.file), Analyzer())
+    result = evaluate(load(args.file), make_predictor(args.mode))
     if args.category:
         result["errors"] = [e for e in result["errors"] if e["category"] == args.category]
     if args.json:
@@ -97,7 +259,7 @@ def main(argv=None) -> int:
             out.pop("errors")
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    print(f"{args.file}  ({result['posts']} posts)\n")
+    print(f"{args.file}  ({result['posts']} posts, {args.mode})\n")
     print(f"{'category':<22}{'support':>8}{'TP':>5}{'FP':>5}{'FN':>5}{'prec':>8}{'recall':>8}{'F1':>7}")
     for c, m in result["categories"].items():
         print(f"{c:<22}{m['support']:>8}{m['tp']:>5}{m['fp']:>5}{m['fn']:>5}"

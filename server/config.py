@@ -164,9 +164,10 @@ class Problems:
         self.warnings.append(f"{self.where}{self._line(*keys)}: {message}")
 
 
-_TOP = {"server", "categories", "severity", "lexicon", "guard", "stats", "lock"}
+_TOP = {"server", "categories", "severity", "lexicon", "guard", "stats", "model", "lock"}
 _SERVER = {"host", "port", "allowed_hosts", "extension_ids", "firefox_origins", "log_level"}
 _STATS = {"enabled", "share_with_office", "office_dir", "retention_weeks"}
+_MODEL_THRESHOLDS = ("warning", "info", "clean")
 
 
 def _is_str_list(value) -> bool:
@@ -329,6 +330,48 @@ def validate(data: dict, where: str, text: str = "", layer: str = "user") -> tup
                 else:
                     out[key] = value
         clean["stats"] = out
+
+    model = table("model")
+    if model is not None:
+        out = {}
+        for key, value in model.items():
+            keys = ("model", key)
+            if key == "enabled":
+                if not isinstance(value, bool):
+                    p.error(keys, f"model.enabled harus true atau false, tanpa tanda kutip (sekarang {_shown(value)}).")
+                else:
+                    out[key] = value
+            elif key == "thresholds":
+                if not isinstance(value, dict):
+                    p.error(keys, "model.thresholds harus berupa bagian [model.thresholds.<kategori>] berisi "
+                                  "warning/info/clean = angka 0 sampai 1.")
+                    continue
+                th = {}
+                for cat, values in value.items():
+                    where = (f"model.thresholds.{cat}",)
+                    if cat not in CATEGORIES:
+                        p.warn(where, f"[model.thresholds.{cat}]: kategori '{cat}' tidak dikenal, diabaikan. "
+                                      f"Kategori: {', '.join(CATEGORIES)}.")
+                        continue
+                    if not isinstance(values, dict):
+                        p.error(where, f"model.thresholds.{cat} harus berupa bagian berisi warning/info/clean = angka.")
+                        continue
+                    cat_out = {}
+                    for name, number in values.items():
+                        k = (f"model.thresholds.{cat}", name)
+                        if name not in _MODEL_THRESHOLDS:
+                            p.warn(k, f"model.thresholds.{cat}.{name} tidak dikenal, diabaikan. "
+                                      f"Yang dikenal: {', '.join(_MODEL_THRESHOLDS)}.")
+                        elif isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 <= number <= 1:
+                            p.error(k, f"model.thresholds.{cat}.{name} harus angka 0 sampai 1, misalnya 0.9 "
+                                       f"(sekarang {_shown(number)}).")
+                        else:
+                            cat_out[name] = float(number)
+                    th[cat] = cat_out
+                out[key] = th
+            else:
+                p.warn(keys, f"kunci 'model.{key}' tidak dikenal, diabaikan. Yang dikenal: enabled, thresholds.")
+        clean["model"] = out
 
     lock = table("lock")
     if lock is not None:
@@ -498,7 +541,7 @@ def settings_from_clean(data: dict, source: str | None = None) -> Settings:
     s.locked = list(data.get("lock", {}).get("keys", []))
     s.analyzer = AnalyzerConfig.from_mapping({
         "categories": data.get("categories", {}), "severity": data.get("severity", {}),
-        "lexicon": data.get("lexicon", {}),
+        "lexicon": data.get("lexicon", {}), "model": data.get("model", {}),
     })
     s.analyzer.validate()
     s.raw = data

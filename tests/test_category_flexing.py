@@ -26,7 +26,7 @@ RULE_IDS = {
     "flexing.luxury_travel", "flexing.travel_again", "flexing.travel_abroad", "flexing.lavish_event",
     "flexing.luxury_home", "flexing.multi_asset", "flexing.cash_display", "flexing.wealth_phrase",
     "flexing.wealth_signal", "flexing.price_vs_salary", "flexing.power_abuse", "flexing.rank_privilege",
-    "flexing.privilege_display", "flexing.escort", "flexing.brand_mention",
+    "flexing.privilege_display", "flexing.escort", "flexing.brand_mention", "flexing.model",
 }
 # Words any of our Indonesian messages use; an English or empty text would have none of them.
 INDONESIAN = {"asn", "bagi", "dan", "yang", "atau", "anda", "tanpa", "harta", "publik", "pamer", "tidak", "dengan"}

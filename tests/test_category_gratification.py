@@ -54,7 +54,8 @@ def test_reported_refused_family_and_prizes_stay_clean(analyzer, text):
 
 def test_configured_giver_roles_extend_the_lexicon(analyzer):
     text = "Hampers lebaran dari Koperasi Sejahtera Mandiri udah nyampe 🎁 makasih ya"
-    assert not analyzer.check(text).flagged(CAT)
+    # the rules alone do not know the giver (the trained model may suspect it anyway)
+    assert not Analyzer({"model": False}).check(text).flagged(CAT)
     a = Analyzer({"lexicon": {CAT: {"giver_role": ["koperasi sejahtera mandiri"]}}})
     assert a.check(text).flagged(CAT)
 

@@ -89,7 +89,8 @@ def test_local_candidate_added_by_configuration(configured, analyzer):
     text = "Ayo dukung Budi Santoso!"
     findings = _mine(configured.check(text))
     assert [(f.rule_id, f.text, f.severity) for f in findings] == [(f"{CAT}.local_candidate", "Budi Santoso", "high")]
-    assert _mine(analyzer.check(text)) == []  # the default rules do not know the name
+    # the default rules do not know the name (the trained model may still read the support)
+    assert _mine(Analyzer({"model": False}).check(text)) == []
 
 
 def test_configured_name_in_news_is_not_flagged(configured):

@@ -11,6 +11,15 @@ Phrases are matched with ``PhraseMatcher`` on two token attributes: ``NORM`` (th
 normalised spelling) and ``LEMMA`` (the root form), so ``beli`` in a lexicon also matches
 ``membeli``, ``dibeliin`` and ``kebeli``; a term written ``=beli`` matches the spelling only.
 
+Evidence.  Every rule's evidence is an ``Evidence``: a stretch of tokens and, for rules whose
+evidence is the trained model (``model = true``), the model's score for the category
+(``doc.cats``, written by ``saring_textcat``) localised to the clause that carries it.  Both kinds
+go through the same context checks and become findings the same way.  The model adds a
+``<category>.model`` finding only when the category's other rules flag nothing (``warning`` at
+or above the calibrated ``warning`` threshold, ``info`` from the ``info`` threshold), and it
+lowers a ``lowerable`` rule's finding to ``info`` when it judges the post clean (score at or
+below ``clean``).
+
 Findings are written to ``doc.spans["saring"]`` with ``span._.finding`` (a dict in the
 contract's shape, offsets in code points into the original text).
 """
@@ -19,6 +28,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from spacy.attrs import IDX, SPACY
 from spacy.language import Language
@@ -28,6 +38,7 @@ from ..doctext import doc_text
 from ..rules import SEVERITY_RANK, RuleSet, load_common, load_ruleset
 from .entities import ENTITIES_BY_LABEL, ENTITY_KEY
 from .matching import SharedMatcher, shared_matcher
+from .model import trim_span
 
 FINDINGS_KEY = "saring"
 NEGATION_LOOKBACK = 2
@@ -35,19 +46,52 @@ NEGATION_LOOKBACK = 2
 # repeats risky words thousands of times still gets a short answer (see docs/architecture.md).
 MAX_FINDINGS_PER_CATEGORY = 20
 _OCC_KEY = "saring.occurrences"  # per post: term keys -> their sorted occurrences (shared by categories)
+MODEL_PIPE = "saring_textcat"
+MODEL_THRESHOLD_KEYS = ("warning", "info", "clean")
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What a rule found: tokens ``start:end`` (a lexicon phrase, a token pattern, a recognizer
+    entity, or the clause carrying a model score) and their character range."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    value: float | None = None  # a recognizer's value (money amount)
+    attrs: dict = field(default_factory=dict)  # a recognizer's extras (masked, label); the model's words
+    score: float | None = None  # the model's score for the category, for model evidence
+
+
+def _finding_key(span: Span) -> tuple:
+    # spaCy keys a span's custom attributes by its character range only, so two categories'
+    # findings on the same stretch of text (a word that is both a flex and a gift, a clause the
+    # model scores for two categories) would share one value: key by the label too.
+    return ("saring_finding", span.start_char, span.end_char, span.label)
+
+
+def _get_finding(span: Span):
+    return span.doc.user_data.get(_finding_key(span))
+
+
+def _set_finding(span: Span, value) -> None:
+    span.doc.user_data[_finding_key(span)] = value
 
 
 def _set_extensions():
     if not Span.has_extension("finding"):
-        Span.set_extension("finding", default=None)
+        Span.set_extension("finding", getter=_get_finding, setter=_set_finding)
 
 
 @Language.factory(
     "saring_category",
-    default_config={"category": None, "extra_lexicons": {}, "severity_overrides": {}},
+    default_config={"category": None, "extra_lexicons": {}, "severity_overrides": {}, "model_thresholds": {}},
 )
-def create_category(nlp: Language, name: str, category: str, extra_lexicons: dict, severity_overrides: dict):
-    return CategoryChecker(nlp, category or name, extra_lexicons, severity_overrides, matcher=shared_matcher(nlp))
+def create_category(nlp: Language, name: str, category: str, extra_lexicons: dict, severity_overrides: dict,
+                    model_thresholds: dict):
+    return CategoryChecker(nlp, category or name, extra_lexicons, severity_overrides, matcher=shared_matcher(nlp),
+                           model_thresholds=model_thresholds)
 
 
 def format_rupiah(value: float | None) -> str:
@@ -69,7 +113,7 @@ class _Blank(dict):
 class CategoryChecker:
     def __init__(self, nlp: Language, category: str, extra_lexicons: dict | None = None,
                  severity_overrides: dict | None = None, ruleset: RuleSet | None = None,
-                 matcher: SharedMatcher | None = None):
+                 matcher: SharedMatcher | None = None, model_thresholds: dict | None = None):
         _set_extensions()
         self.category = category
         self.ruleset = ruleset or load_ruleset(category)
@@ -78,6 +122,8 @@ class CategoryChecker:
         for lex, entries in (extra_lexicons or {}).items():
             self.lexicons[lex] = list(self.lexicons.get(lex, [])) + [str(e) for e in entries if str(e).strip()]
         overrides = severity_overrides or {}
+        # an organisation's own severity for a rule is final: the model neither raises nor lowers it
+        self._overridden = set(overrides)
         self.rules = []
         for rule in self.ruleset.rules:
             sev = overrides.get(rule.id, rule.severity)
@@ -92,6 +138,10 @@ class CategoryChecker:
         self._term_keys: dict[tuple, list[str]] = {}
         self._negators = {t.lower() for t in self.lexicons.get("negation", [])}
         self._negator_hashes = frozenset(nlp.vocab.strings.add(t) for t in self._negators)
+        # The model's thresholds for this category ({} = no model evidence: model rules stay quiet
+        # and nothing is lowered).
+        self.model_thresholds = dict(model_thresholds or {})
+        self._model_rules = [r for r in self.rules if r.model]
         self._build()
 
     # ---------------------------------------------------------------- building
@@ -247,12 +297,12 @@ class CategoryChecker:
             found.update(index.get(f"entity:{label}", ()))
         return [self.rules[n] for n in sorted(found)]
 
-    def _evidence(self, doc, hits, rule):
-        """(token_start, token_end, char_start, char_end, value) for each piece of evidence."""
+    def _evidence(self, doc, hits, rule) -> list[Evidence]:
+        """Each piece of token-span evidence for ``rule`` (phrases, patterns, entities)."""
         out = []
         starts, ends = _char_offsets(doc)
         for start, end in self._occurrences(doc, hits, self._keys_for(rule.terms)).spans + hits.get(f"pat:{rule.id}", []):
-            out.append((start, end, starts[start], ends[end - 1], None, {}))
+            out.append(Evidence(start, end, starts[start], ends[end - 1]))
         if rule.entities:
             by_label = _entities_by_label(doc)
             for label in rule.entities:
@@ -262,25 +312,46 @@ class CategoryChecker:
                         continue
                     if rule.max_value is not None and (value is None or value > rule.max_value):
                         continue
-                    out.append(e)
+                    out.append(Evidence(*e))
         # longest first, then drop evidence inside evidence already kept
-        out.sort(key=lambda e: (e[0], -(e[1] - e[0])))
+        out.sort(key=lambda e: (e.start, -(e.end - e.start)))
         kept = []
         for e in out:
-            if kept and e[0] < kept[-1][1]:
+            if kept and e.start < kept[-1].end:
                 continue
             kept.append(e)
         return kept
 
+    # ---------------------------------------------------------------- model evidence
+    def _model_score(self, doc: Doc) -> float | None:
+        if not self.model_thresholds or not doc.cats:
+            return None
+        return doc.cats.get(self.category)
+
+    def _model_evidence(self, doc: Doc, score: float) -> list[Evidence]:
+        """The clause that carries the category's score, and the words that weighed most."""
+        textcat = self._nlp.get_pipe(MODEL_PIPE)
+        start, end, _clause_score, words = textcat.explain(doc, self.category)
+        if end <= start:
+            return []
+        span = doc[start:end]
+        ch_s, ch_e = trim_span(doc_text(doc), span.start_char, span.end_char)
+        if ch_e <= ch_s:
+            return []
+        return [Evidence(start, end, ch_s, ch_e, attrs={"words": _quote_words(words)}, score=score)]
+
     def __call__(self, doc: Doc) -> Doc:
         if not self.rules:
             return doc
+        score = self._model_score(doc)
         hits = self._collect(doc)
         entities = doc.spans.get(ENTITY_KEY, [])
-        if not hits and not entities:
-            return doc
-        labels = _entities_by_label(doc).keys() if entities else ()
-        candidates = self._candidates(hits, labels)
+        candidates = []
+        if hits or entities:
+            labels = _entities_by_label(doc).keys() if entities else ()
+            candidates = self._candidates(hits, labels)
+        if score is not None and self._model_rules and score >= self.model_thresholds.get("info", 1.01):
+            candidates = candidates + self._model_rules
         if not candidates:
             return doc
         suppressed = bool(self._suppress_keys) and self._any_in_post(doc, hits, self.ruleset.suppress)
@@ -291,9 +362,23 @@ class CategoryChecker:
                 continue
             if rule.unless_post and self._any_in_post(doc, hits, rule.unless_post):
                 continue
-            for tok_s, tok_e, ch_s, ch_e, value, attrs in self._evidence(doc, hits, rule):
-                ev = (tok_s, tok_e)
-                if rule.negatable and self._negated(doc, tok_s):
+            if rule.model:
+                # the model speaks where the rules found nothing to warn about
+                if any(SEVERITY_RANK[c.severity] >= SEVERITY_RANK["warning"] for c in candidates_found):
+                    continue
+                nudges = [c for c in candidates_found if c.severity == "info" and c.lowerable]
+                if nudges and score >= self.model_thresholds.get("warning", 1.01):
+                    # a rule already points at the words and the model confirms the risk: its
+                    # finding (more precise, more specific) becomes the warning
+                    for c in nudges:
+                        c.severity = "warning"
+                    continue
+                evidence = self._model_evidence(doc, score)
+            else:
+                evidence = self._evidence(doc, hits, rule)
+            for e in evidence:
+                ev = (e.start, e.end)
+                if e.score is None and rule.negatable and self._negated(doc, e.start):
                     continue
                 if not all(self._group_ok(doc, hits, g, ev, rule.window) for g in rule.near):
                     continue
@@ -301,15 +386,24 @@ class CategoryChecker:
                     nw = rule.window if rule.not_near_window is None else rule.not_near_window
                     if self._any_near(doc, hits, rule.not_near, ev, nw):
                         continue
-                severity = rule.severity
-                for esc in rule.escalate:
-                    if esc.unless and self._any_in_post(doc, hits, esc.unless):
-                        continue
-                    if all(self._group_ok(doc, hits, g, ev, rule.window) for g in esc.near):
-                        severity = esc.severity
-                        break
-                ch_s, ch_e = _visible(text, ch_s, ch_e)
-                candidates_found.append(_Candidate(ch_s, ch_e, severity, rule, value, attrs))
+                if e.score is not None:
+                    severity = "warning" if e.score >= self.model_thresholds.get("warning", 1.01) else "info"
+                else:
+                    severity = rule.severity
+                    for esc in rule.escalate:
+                        if esc.unless and self._any_in_post(doc, hits, esc.unless):
+                            continue
+                        if all(self._group_ok(doc, hits, g, ev, rule.window) for g in esc.near):
+                            severity = esc.severity
+                            break
+                lowerable = rule.lowerable and not rule.model and rule.id not in self._overridden
+                if (score is not None and lowerable and severity != "info"
+                        and score <= self.model_thresholds.get("clean", -1.0)):
+                    severity = "info"  # the model judges the post clean with high confidence
+                ch_s, ch_e = _visible(text, e.start_char, e.end_char)
+                c = _Candidate(ch_s, ch_e, severity, rule, e.value, e.attrs)
+                c.lowerable = lowerable
+                candidates_found.append(c)
         if candidates_found:
             group = list(doc.spans.get(FINDINGS_KEY, []))
             for c in _bound(_resolve_overlaps(candidates_found), text):
@@ -326,7 +420,7 @@ class CategoryChecker:
         rule, start, end, value, attrs = c.rule, c.start, c.end, c.value, c.attrs
         evidence = text[start:end]
         fill = _Blank(evidence=evidence, value=format_rupiah(value) if value else "",
-                      masked=attrs.get("masked", ""), label=attrs.get("label", ""))
+                      masked=attrs.get("masked", ""), label=attrs.get("label", ""), words=attrs.get("words", ""))
         texts = {}
         for loc in ("id", "en"):
             texts[loc] = {
@@ -388,11 +482,19 @@ def _visible(text: str, start: int, end: int) -> tuple[int, int]:
 class _Candidate:
     """A finding before its texts are written: only the ones kept get a message."""
 
-    __slots__ = ("start", "end", "severity", "rule", "value", "attrs", "count")
+    __slots__ = ("start", "end", "severity", "rule", "value", "attrs", "count", "lowerable")
 
     def __init__(self, start, end, severity, rule, value, attrs):
         self.start, self.end, self.severity, self.rule = start, end, severity, rule
-        self.value, self.attrs, self.count = value, attrs, 1
+        self.value, self.attrs, self.count, self.lowerable = value, attrs or {}, 1, True
+
+
+def _quote_words(words: list[str]) -> str:
+    """“a”, “b” dan “c” (the message is Indonesian; the English text shows the same words)."""
+    quoted = [f"“{w}”" for w in words]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " dan " + quoted[-1]
 
 
 class _Occurrences:

@@ -119,9 +119,30 @@ def _set_extensions():
         Token.set_extension("root", getter=lambda t: t.lemma_ or t.norm_)
 
 
-@Language.factory("saring_normalizer", default_config={"merge_spaced_letters": True})
-def create_normalizer(nlp: Language, name: str, merge_spaced_letters: bool):
-    return Normalizer(merge_spaced_letters=merge_spaced_letters)
+@Language.factory("saring_normalizer", default_config={"merge_spaced_letters": True, "rules_vocabulary": False})
+def create_normalizer(nlp: Language, name: str, merge_spaced_letters: bool, rules_vocabulary: bool):
+    """``rules_vocabulary``: unmask toward the shipped rule files' words from the start (the
+    training pipeline uses it; the analyzer sets the vocabulary itself, with the
+    organisation's lexicon additions)."""
+    normalizer = Normalizer(merge_spaced_letters=merge_spaced_letters)
+    if rules_vocabulary:
+        normalizer.set_vocabulary(rules_vocabulary_words())
+    return normalizer
+
+
+def rules_vocabulary_words() -> set[str]:
+    """Single words of every shipped rule file's lexicons (what masks resolve toward)."""
+    from ..rules import CATEGORIES, load_common, load_ruleset
+
+    words: set[str] = set()
+    common = load_common()
+    for cat in CATEGORIES:
+        for entries in list(load_ruleset(cat).lexicons.values()) + list(common.values()):
+            for e in entries:
+                e = e.lstrip("=").lower()
+                if " " not in e and e.isalpha():
+                    words.add(e)
+    return words
 
 
 class Normalizer:

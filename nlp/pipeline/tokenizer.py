@@ -166,6 +166,23 @@ class ChunkingTokenizer:
         for text in texts:
             yield self(text)
 
+    # Serialisation: this tokenizer is code (its ``token_match`` is a function, which spaCy
+    # cannot write), rebuilt from the registry by name; a saved pipeline (the training run's
+    # checkpoints) keeps only a note saying so.
+    def to_bytes(self, **kwargs) -> bytes:
+        return b"saring.tokenizer.v1"
+
+    def from_bytes(self, data: bytes, **kwargs):
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        from pathlib import Path
+
+        Path(path).write_bytes(self.to_bytes())
+
+    def from_disk(self, path, **kwargs):
+        return self
+
     def __getattr__(self, name):  # everything else (rules, serialisation) is the inner tokenizer's
         return getattr(self.inner, name)
 

@@ -1,0 +1,561 @@
+#!/usr/bin/env python3
+"""Rebuild Saring's category model from the corpus in the repo (one seeded command).
+
+    python scripts/train_model.py                  # corpus -> splits -> spaCy training -> calibrate -> nlp/data/model/
+    python scripts/train_model.py --import-batches /work/corpus_batches   # copy new batch files in first
+    python scripts/train_model.py --splits-only    # assemble and split, write nlp/train/splits/ and the counts
+    python scripts/train_model.py --sample 300 --out /tmp/m   # small run (CI, tests)
+
+Steps
+1. Assemble: every ``nlp/train/batches/<source>_<NN>.jsonl`` (one file = one generation batch:
+   text, labels, and platform/style or source/row) plus the team's posts in
+   ``tests/data/*_posts.jsonl`` (one batch per file).  Labels are checked against the eight
+   categories; exact duplicates (after folding case, spaces and punctuation) are kept once.
+2. Split by batch, never by row: each batch goes whole to train, dev or test, chosen by a
+   seeded hash of its name (stable as batches are added); every source with three or more
+   batches gives at least one to dev and one to test.  The team's posts (the rules' own
+   examples) always train.  Near-duplicate check: a dev/test post that shares half of its
+   word 5-grams with a train post (or equals one) is dropped from dev/test and counted.
+3. Train with spaCy (``nlp/train/config.cfg``, ``spacy.cli.train``), seeded.
+4. Calibrate on dev (precision first): per category the ``warning`` threshold (the lowest at
+   which the model's own additions keep a precision whose 90% lower bound is >= 0.90 and the
+   hybrid keeps precision >= 0.95, or the rules' own where that is lower, and the model adds
+   no more false alarms on the real-text dev posts than issue 11's real-text targets allow), the
+   ``info`` threshold below it, and the ``clean`` threshold under which the model may lower a
+   rule's warning (what it lowers on dev must be mostly false alarms, three for each right
+   warning at least, and cost at most 2% of the rules' right warnings; at most 0.1 and at most
+   half the lowest score the model gives a dev post the rules flag rightly).
+5. Write the model into the package (``nlp/data/model/``): weights, labels, architecture,
+   thresholds and how it was built (``model.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TRAIN_DIR = ROOT / "nlp" / "train"
+BATCH_DIR = TRAIN_DIR / "batches"
+SPLIT_DIR = TRAIN_DIR / "splits"
+CONFIG = TRAIN_DIR / "config.cfg"
+MODEL_OUT = ROOT / "nlp" / "data" / "model"
+TEAM_GLOB = "tests/data/*_posts.jsonl"
+BATCH_NAME = re.compile(r"^([a-z]+)_(\d+)\.jsonl$")
+DEV_SHARE = TEST_SHARE = 0.12
+# Real text is where thresholds are hardest to set (the writers' posts do not show how everyday
+# comments and tweets look): more of it goes to dev.
+DEV_SHARE_BY_SOURCE = {"indonlu": 0.22}
+# Warnings per 1,000 real everyday texts (the targets of issue 11): the model may add false
+# alarms on the real-text dev posts (texts the judge found clean) only within these.
+REAL_TEXT_BUDGET = {"flexing": 0.5, "personal_data": 0.5, "confidential_info": 0.3, "misinformation": 0.3,
+                    "gratification": 0.3, "facility_misuse": 0.3, "political_neutrality": 4.0, "hate_abuse": 30.0}
+NEAR_DUP = 0.5  # share of a post's word 5-grams found in one train post
+
+TARGET_PRECISION = 0.95  # hybrid precision on dev a warning threshold must keep
+TARGET_ADDED_PRECISION = 0.90  # lower confidence bound (Wilson, 90%) of the precision of the posts only the model flags
+WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whatever dev says
+# Lower floors where dev allows more recall (issue 11 follow-up): at these the hybrid keeps
+# precision >= 0.92 on dev and flags <= 2% of clean dev posts, and every work post of the
+# kinerja / false-alarm tests stays below the ``info`` threshold (0.9 x warning) with a margin
+# (their highest model scores: confidential_info 0.38, gratification 0.37). Flexing (0.48 on a
+# work post), misinformation (0.53 on a call to spread a duty notice, which must stay a nudge),
+# political_neutrality (real-text false alarms), personal_data (no recall gained on dev at 0.5,
+# a shop's phone number flagged in real text) and hate_abuse keep 0.55.
+WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.45, "facility_misuse": 0.45}
+GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
+CLEAN_GRID = [0.0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1]
+LOWER_COST = 0.02  # share of the rules' right dev warnings the model may lower
+
+
+# ------------------------------------------------------------------------------ corpus
+def _categories():
+    from nlp.rules import CATEGORIES
+
+    return CATEGORIES
+
+
+def fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def read_batch(path: Path, batch: str, source: str) -> list[dict]:
+    cats = set(_categories())
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SystemExit(f"{path}:{n}: not valid JSON ({exc})")
+        text, labels = row.get("text"), row.get("labels")
+        if not isinstance(text, str) or not text.strip() or not isinstance(labels, list):
+            raise SystemExit(f"{path}:{n}: each line needs 'text' (non-empty string) and 'labels' (list)")
+        unknown = [label for label in labels if label not in cats]
+        if unknown:
+            raise SystemExit(f"{path}:{n}: unknown label(s) {unknown}")
+        rows.append({"text": text, "labels": sorted(set(labels)), "batch": batch, "source": source,
+                     "style": row.get("style") or ("real" if source == "indonlu" else "team"),
+                     "platform": row.get("platform") or "", "origin": row.get("source") or "",
+                     "row": row.get("row")})
+    return rows
+
+
+def batch_files(batch_dir: Path = BATCH_DIR, team: bool = True) -> list[tuple[Path, str, str]]:
+    out = []
+    for path in sorted(batch_dir.glob("*.jsonl")):
+        m = BATCH_NAME.match(path.name)
+        if m:
+            out.append((path, path.stem, m.group(1)))
+    if team:
+        for path in sorted(ROOT.glob(TEAM_GLOB)):
+            out.append((path, "team_" + path.stem.replace("_posts", ""), "team"))
+    return out
+
+
+def assemble(files) -> tuple[list[dict], int]:
+    rows, seen, dropped = [], set(), 0
+    for path, batch, source in files:
+        for row in read_batch(path, batch, source):
+            key = fold(row["text"])
+            if key in seen:
+                dropped += 1
+                continue
+            seen.add(key)
+            rows.append(row)
+    return rows, dropped
+
+
+def _unit(name: str, seed: int) -> float:
+    digest = hashlib.sha256(f"{seed}:{name}".encode()).hexdigest()
+    return int(digest[:12], 16) / float(1 << 48)
+
+
+def assign_splits(batches_by_source: dict[str, list[str]], seed: int) -> dict[str, str]:
+    split = {}
+    for source, batches in sorted(batches_by_source.items()):
+        if source == "team":
+            split.update({b: "train" for b in batches})
+            continue
+        ranked = sorted(batches, key=lambda b: _unit(b, seed))
+        dev_share = DEV_SHARE_BY_SOURCE.get(source, DEV_SHARE)
+        for b in batches:
+            u = _unit(b, seed)
+            split[b] = "test" if u < TEST_SHARE else "dev" if u < TEST_SHARE + dev_share else "train"
+        if len(batches) >= 3:
+            if not any(split[b] == "test" for b in batches):
+                split[ranked[0]] = "test"
+            if not any(split[b] == "dev" for b in batches):
+                split[next(b for b in ranked if split[b] == "train")] = "dev"
+    return split
+
+
+def split_corpus(rows: list[dict], seed: int) -> tuple[dict[str, list[dict]], dict]:
+    by_source = defaultdict(set)
+    for r in rows:
+        by_source[r["source"]].add(r["batch"])
+    split_of = assign_splits({s: sorted(b) for s, b in by_source.items()}, seed)
+    parts = {"train": [], "dev": [], "test": []}
+    for r in rows:
+        parts[split_of[r["batch"]]].append(r)
+    # near-duplicate check across splits: dev/test posts that (nearly) repeat a train post go
+    train_index = defaultdict(set)
+    train_fold = set()
+    for i, r in enumerate(parts["train"]):
+        train_fold.add(fold(r["text"]))
+        for sh in shingles(r["text"]):
+            train_index[sh].add(i)
+    removed = Counter()
+    for name in ("dev", "test"):
+        kept = []
+        for r in parts[name]:
+            if fold(r["text"]) in train_fold:
+                removed[name] += 1
+                continue
+            sh = shingles(r["text"])
+            if sh:
+                overlap = Counter(i for s in sh for i in train_index.get(s, ()))
+                if overlap and overlap.most_common(1)[0][1] >= NEAR_DUP * len(sh):
+                    removed[name] += 1
+                    continue
+            kept.append(r)
+        parts[name] = kept
+    info = {"batches": {s: sorted(b for b in split_of if split_of[b] == s) for s in ("train", "dev", "test")},
+            "near_duplicates_removed": dict(removed)}
+    return parts, info
+
+
+def shared_5gram_count(rows: list[dict]) -> int:
+    """Posts that share at least one word 5-gram with another post (of the whole corpus)."""
+    owners = defaultdict(set)
+    for i, r in enumerate(rows):
+        for sh in shingles(r["text"]):
+            owners[sh].add(i)
+    sharing = set()
+    for ids in owners.values():
+        if len(ids) > 1:
+            sharing |= ids
+    return len(sharing)
+
+
+def corpus_stats(rows: list[dict], parts: dict, info: dict) -> dict:
+    cats = _categories()
+    per_cat = {s: Counter() for s in ("all", "train", "dev", "test")}
+    for name, part in list(parts.items()) + [("all", rows)]:
+        for r in part:
+            for c in r["labels"] or ["clean"]:
+                per_cat[name][c] += 1
+    styles = Counter(r["style"] for r in rows)
+    sources = Counter(r["source"] for r in rows)
+    return {
+        "posts": len(rows), "clean": sum(1 for r in rows if not r["labels"]),
+        "per_category": {s: {c: per_cat[s][c] for c in list(cats) + ["clean"]} for s in per_cat},
+        "split_posts": {s: len(p) for s, p in parts.items()},
+        "per_style": dict(styles.most_common()), "per_source": dict(sources.most_common()),
+        "batches": {s: len(b) for s, b in info["batches"].items()},
+        "near_duplicates_removed": info["near_duplicates_removed"],
+        "sharing_5gram": shared_5gram_count(rows),
+    }
+
+
+def write_data_card(stats: dict, card: Path) -> None:
+    """Fill the counts section of the data card (between its markers)."""
+    cats = list(_categories()) + ["clean"]
+    lines = [f"Posts: **{stats['posts']}**, of them clean: **{stats['clean']}** "
+             f"({stats['clean'] / max(1, stats['posts']):.1%}); exact duplicates dropped: {stats['exact_duplicates_dropped']}.",
+             "",
+             "| | all | train | dev | test |", "|---|---|---|---|---|"]
+    lines.append("| posts | " + " | ".join(str(stats["split_posts"].get(s, stats["posts"]) if s != "all" else stats["posts"])
+                                         for s in ("all", "train", "dev", "test")) + " |")
+    lines.append("| batches | " + str(sum(stats["batches"].values())) + " | "
+                 + " | ".join(str(stats["batches"][s]) for s in ("train", "dev", "test")) + " |")
+    for c in cats:
+        lines.append(f"| {c} | " + " | ".join(str(stats["per_category"][s][c]) for s in ("all", "train", "dev", "test")) + " |")
+    lines += ["", "A post with two labels counts in both rows.", "",
+              "| source | posts |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in stats["per_source"].items()]
+    lines += ["", "| style | posts |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in stats["per_style"].items()]
+    share = stats["sharing_5gram"] / max(1, stats["posts"])
+    lines += ["", f"Posts that share at least one word 5-gram with another post: **{stats['sharing_5gram']}** "
+                  f"({share:.1%}).",
+              f"Near-duplicates of train posts dropped from dev/test: {stats['near_duplicates_removed'] or 'none'}."]
+    text = card.read_text(encoding="utf-8")
+    start, end = "<!-- counts:begin -->", "<!-- counts:end -->"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    card.write_text(head + start + "\n" + "\n".join(lines) + "\n" + end + tail, encoding="utf-8")
+
+
+def write_splits(parts: dict, out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, part in parts.items():
+        with (out_dir / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
+            for r in part:
+                fh.write(json.dumps({k: r[k] for k in ("text", "labels", "batch", "style", "platform")},
+                                    ensure_ascii=False) + "\n")
+
+
+# ------------------------------------------------------------------------------ training
+def to_docbin(rows: list[dict], path: Path) -> None:
+    import spacy
+    from spacy.tokens import DocBin
+
+    import nlp.pipeline  # noqa: F401  (the tokenizer)
+
+    cats = _categories()
+    tok = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "saring.tokenizer.v1"}}})
+    db = DocBin(store_user_data=False)
+    for r in rows:
+        doc = tok.make_doc(r["text"])
+        doc.cats = {c: float(c in r["labels"]) for c in cats}
+        db.add(doc)
+    db.to_disk(path)
+
+
+def train(parts: dict, work: Path, seed: int, overrides: dict | None = None, quiet: bool = False,
+          config: Path = CONFIG) -> Path:
+    from spacy.cli.train import train as spacy_train
+    from thinc.api import fix_random_seed
+
+    import nlp.pipeline  # noqa: F401  (registers the factories and architectures)
+
+    to_docbin(parts["train"], work / "train.spacy")
+    to_docbin(parts["dev"] or parts["train"][:200], work / "dev.spacy")
+    fix_random_seed(seed)
+    ov = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"), "system.seed": seed}
+    ov.update(overrides or {})
+    out = work / "output"
+    if quiet:
+        import io
+        from contextlib import redirect_stdout
+
+        with redirect_stdout(io.StringIO()):
+            spacy_train(config, out, overrides=ov, use_gpu=-1)
+    else:
+        spacy_train(config, out, overrides=ov, use_gpu=-1)
+    return out / "model-last"
+
+
+def export_model(trained: Path, out_dir: Path, thresholds: dict, build: dict) -> None:
+    from spacy.util import load_config
+
+    cfg = load_config(trained / "config.cfg", interpolate=True)
+    arch = dict(cfg["components"]["saring_textcat"]["model"])
+    tmp = out_dir.with_name(out_dir.name + ".new")
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "saring_textcat").mkdir(parents=True)
+    for f in ("cfg", "model"):
+        shutil.copy2(trained / "saring_textcat" / f, tmp / "saring_textcat" / f)
+    labels = json.loads((trained / "saring_textcat" / "cfg").read_text())["labels"]
+    meta = {"architecture": arch, "labels": labels, "thresholds": thresholds, "build": build}
+    (tmp / "model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    tmp.rename(out_dir)
+
+
+# ------------------------------------------------------------------------------ calibration
+def _prf(pred, gold):
+    tp = sum(p and g for p, g in zip(pred, gold))
+    fp = sum(p and not g for p, g in zip(pred, gold))
+    fn = sum(g and not p for p, g in zip(pred, gold))
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    return prec, rec, tp, fp, fn
+
+
+def wilson_lower(hits: int, n: int, z: float = 1.2816) -> float:
+    if n == 0:
+        return 1.0
+    p = hits / n
+    centre = p + z * z / (2 * n)
+    margin = z * ((p * (1 - p) + z * z / (4 * n)) / n) ** 0.5
+    return (centre - margin) / (1 + z * z / n)
+
+
+def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict]) -> dict:
+    """Per category: {'warning', 'info', 'clean'} chosen on dev, precision first."""
+    out = {}
+    real = [r.get("source") == "indonlu" for r in rows]
+    n_real = sum(real)
+    for c in _categories():
+        gold = [c in r["labels"] for r in rows]
+        rules = [c in f for f in rule_flags]
+        p = [s.get(c, 0.0) for s in scores]
+        warn = 0.99
+        rules_precision = _prf(rules, gold)[0]
+        allowed_real = int(REAL_TEXT_BUDGET[c] * n_real / 1000)
+        for t in GRID:
+            if sum(1 for r, s, x, g in zip(rules, p, real, gold) if x and not g and not r and s >= t) > allowed_real:
+                continue  # too many false alarms on everyday text
+            hybrid = [r or s >= t for r, s in zip(rules, p)]
+            added = [(not r) and s >= t for r, s in zip(rules, p)]
+            hp, _, _, _, _ = _prf(hybrid, gold)
+            n_added = sum(added)
+            ap = wilson_lower(sum(a and g for a, g in zip(added, gold)), n_added)
+            # the model's additions must be precise, and must not make the hybrid less precise
+            # than the target (or than the rules alone, where they are below it)
+            if hp >= min(TARGET_PRECISION, rules_precision) - 0.005 and ap >= TARGET_ADDED_PRECISION:
+                warn = t
+                break
+        warn = max(warn, WARNING_FLOOR_BY_CATEGORY.get(c, WARNING_FLOOR))
+        info = round(warn * 0.9, 3)
+        # lowering: the rule findings the model would lower on dev must be mostly false alarms
+        # (at least three for each right one) and cost at most 2% of the rules' right warnings
+        # (a few dozen right warnings per category on dev say little about the tail: the
+        # threshold also stays at or below half the lowest score the model gives any of them)
+        clean = 0.0
+        rule_tp = sum(1 for r, g in zip(rules, gold) if r and g)
+        lowest = min((s for s, g, r in zip(p, gold, rules) if g and r), default=0.0)
+        for t in CLEAN_GRID:
+            lowered_right = sum(1 for r, g, s in zip(rules, gold, p) if r and g and s <= t)
+            lowered_wrong = sum(1 for r, g, s in zip(rules, gold, p) if r and not g and s <= t)
+            if (lowered_right <= int(LOWER_COST * rule_tp) and lowered_wrong >= 3 * lowered_right
+                    and t <= lowest / 2):
+                clean = t
+            else:
+                break
+        out[c] = {"warning": warn, "info": info, "clean": clean}
+    return out
+
+
+def dev_judgements(rows: list[dict], model_dir: Path):
+    from nlp import Analyzer
+
+    rules_only = Analyzer({"model": {"enabled": False}})
+    with_model = Analyzer(model_dir=model_dir)
+    texts = [r["text"] for r in rows]
+    flags = [{c for c in _categories() if rep.flagged(c)} for rep in rules_only.check_many(texts)]
+    scores = with_model.model_scores(texts)
+    return flags, scores
+
+
+def evaluate_split(rows: list[dict], model_dir: Path) -> dict:
+    from nlp import Analyzer
+
+    texts = [r["text"] for r in rows]
+    hybrid = Analyzer(model_dir=model_dir)
+    rules_only = Analyzer({"model": {"enabled": False}})
+    scores = hybrid.model_scores(texts)
+    out = {}
+    for name, reps in (("rules", rules_only.check_many(texts)), ("hybrid", hybrid.check_many(texts))):
+        out[name] = {c: _prf([rep.flagged(c) for rep in reps], [c in r["labels"] for r in rows])[:2]
+                     for c in _categories()}
+    th = hybrid.model_thresholds
+    out["model"] = {c: _prf([s.get(c, 0) >= th.get(c, {}).get("warning", 1.01) for s in scores],
+                            [c in r["labels"] for r in rows])[:2] for c in _categories()}
+    return out
+
+
+def model_timing(model_dir: Path, texts: list[str]) -> dict:
+    """ms per 1,000 characters spent in the model component alone (p50/p99 over ~1,000-char posts)."""
+    from nlp import Analyzer
+
+    a = Analyzer(model_dir=model_dir)
+    rng = random.Random(1)
+    posts = []
+    for _ in range(300):
+        parts, n = [], 0
+        while n < 1000:
+            t = rng.choice(texts)
+            parts.append(t)
+            n += len(t) + 1
+        posts.append(" ".join(parts)[:1000])
+    pipe = a.nlp.get_pipe("saring_textcat")
+    times = []
+    for t in posts:
+        doc = a.nlp.make_doc(t)
+        a.nlp.get_pipe("saring_normalizer")(doc)
+        s = time.perf_counter()
+        pipe(doc)
+        times.append((time.perf_counter() - s) * 1000)
+    times.sort()
+    return {"p50_ms": times[len(times) // 2], "p99_ms": times[int(len(times) * 0.99) - 1]}
+
+
+# ------------------------------------------------------------------------------ main
+def import_batches(src: Path) -> list[str]:
+    BATCH_DIR.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for path in sorted(src.glob("*")):
+        if BATCH_NAME.match(path.name) or path.name.endswith("_meta.tsv"):
+            dest = BATCH_DIR / path.name
+            if not dest.exists() or dest.read_bytes() != path.read_bytes():
+                shutil.copy2(path, dest)
+                copied.append(path.name)
+    return copied
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--import-batches", type=Path, metavar="DIR", help="copy <source>_<NN>.jsonl batch files into the repo first")
+    ap.add_argument("--splits-only", action="store_true", help="assemble and split only")
+    ap.add_argument("--sample", type=int, default=0, help="train on N posts of the train split (a quick run)")
+    ap.add_argument("--max-steps", type=int, default=None)
+    ap.add_argument("--out", type=Path, default=MODEL_OUT, help="where the model goes (default: the package)")
+    ap.add_argument("--no-write-splits", action="store_true")
+    ap.add_argument("--work", type=Path, help="keep spaCy's training output here")
+    ap.add_argument("--config", type=Path, default=CONFIG, help="spaCy training config (default: %(default)s)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a config value, e.g. components.saring_textcat.model.ngram_size=3")
+    ap.add_argument("--report", type=Path, help="write the test-split figures and model timing as JSON")
+    ap.add_argument("--recalibrate", action="store_true",
+                    help="keep the weights in --out, recompute its thresholds on dev (after a change of policy)")
+    args = ap.parse_args(argv)
+    started = time.time()
+    if args.import_batches:
+        copied = import_batches(args.import_batches)
+        print(f"imported {len(copied)} batch file(s) from {args.import_batches}")
+    rows, dup = assemble(batch_files())
+    if not rows:
+        print("train_model: no labelled posts found", file=sys.stderr)
+        return 2
+    parts, info = split_corpus(rows, args.seed)
+    stats = corpus_stats(rows, parts, info)
+    stats["exact_duplicates_dropped"] = dup
+    if not args.no_write_splits and not args.sample:
+        write_splits(parts, SPLIT_DIR)
+        (TRAIN_DIR / "corpus_stats.json").write_text(json.dumps({**stats, "split_batches": info["batches"]},
+                                                                ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        write_data_card(stats, TRAIN_DIR / "DATA.md")
+    print(f"corpus: {stats['posts']} posts ({stats['clean']} clean), splits {stats['split_posts']}, "
+          f"batches {stats['batches']}, near-duplicates removed {stats['near_duplicates_removed']}, "
+          f"posts sharing a 5-gram {stats['sharing_5gram']}")
+    if args.splits_only:
+        return 0
+    if args.recalibrate:
+        meta_path = args.out / "model.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        flags, scores = dev_judgements(parts["dev"], args.out)
+        meta["thresholds"] = calibrate(parts["dev"], flags, scores)
+        meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        for c, t in meta["thresholds"].items():
+            print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}")
+        return 0
+    if args.sample:
+        rng = random.Random(args.seed)
+        parts = {k: (rng.sample(v, min(len(v), args.sample)) if k == "train" else v[: max(50, args.sample // 4)])
+                 for k, v in parts.items()}
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    if args.max_steps:
+        overrides["training.max_steps"] = args.max_steps
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        trained = train(parts, work, args.seed, overrides, quiet=bool(args.sample), config=args.config)
+        staging = work / "staged_model"
+        export_model(trained, staging, {}, {})
+        dev = parts["dev"] or parts["train"][:200]
+        flags, scores = dev_judgements(dev, staging)
+        thresholds = calibrate(dev, flags, scores)
+        corpus_hash = hashlib.sha256("\n".join(json.dumps([r["text"], r["labels"]], ensure_ascii=False)
+                                               for r in rows).encode()).hexdigest()[:16]
+        import spacy
+
+        build = {"command": "python scripts/train_model.py" + (f" --seed {args.seed}" if args.seed else ""),
+                 "seed": args.seed, "spacy": spacy.__version__, "corpus_sha256_16": corpus_hash,
+                 "posts": {k: len(v) for k, v in parts.items()}, "sample": args.sample or None}
+        export_model(trained, args.out, thresholds, build)
+    print("thresholds (dev):")
+    for c, t in thresholds.items():
+        print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}")
+    if parts["test"] and not args.sample:
+        res = evaluate_split(parts["test"], args.out)
+        print("test split (precision/recall): rules | model | hybrid")
+        for c in _categories():
+            print(f"  {c:<22} " + " | ".join(f"{res[k][c][0]:.2f}/{res[k][c][1]:.2f}" for k in ("rules", "model", "hybrid")))
+        if args.report:
+            timing = model_timing(args.out, [r["text"] for r in parts["test"]])
+            args.report.write_text(json.dumps({"test": res, "thresholds": thresholds, "timing": timing,
+                                               "config": str(args.config), "overrides": overrides},
+                                              indent=2), encoding="utf-8")
+    print(f"model written to {args.out} in {time.time() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""The trained category model beside the rules: what a user notices.
+
+- a flexing post no lexicon knows gets a finding from the model that names its words;
+- a car review gets no warning;
+- the model ships in the package and loads with no network;
+- the features it reads are really there in the analyzer (which prunes lexical attributes);
+- IT can switch it off or move its thresholds;
+- the training command is deterministic (on a small sample).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from nlp import CATEGORIES, Analyzer
+from nlp.analyzer import default_model_dir, load_model_meta
+from saring_testlib import ROOT
+
+NO_LEXICON_FLEX = [
+    # niche luxury the flexing lexicons do not know: an exotic fish collection, a marble pond
+    "Koleksi arwana super red ku nambah 2 ekor lagi, total udah 7. Kolamnya baru direnov pakai marmer 😎",
+]
+CAR_REVIEWS = [
+    "Fortuner adalah mobil impian saya. Ini adalah SUV mahal memang, tetapi sepadan dengan kenyamanannya.",
+    "Pajero lebih mahal 30 jutaan dibanding Fortuner, tapi mesinnya lebih halus dan irit.",
+    "Mobil Avanza nya irit dan enak dikendarai, servis di bengkel resmi juga cepat.",
+    "Harga Ignis sangat baik untuk harga mobil segitu, worth it lah buat keluarga kecil.",
+]
+
+
+def _model_findings(report, category):
+    return [f for f in report.findings if f.rule_id == f"{category}.model"]
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return Analyzer({"model": {"enabled": False}})
+
+
+def test_the_model_ships_in_the_package_for_every_category(analyzer):
+    meta = load_model_meta(default_model_dir())
+    assert meta is not None, "no trained model in nlp/data/model (run scripts/train_model.py)"
+    assert sorted(meta["labels"]) == sorted(CATEGORIES)
+    assert set(meta["thresholds"]) == set(CATEGORIES)
+    for values in meta["thresholds"].values():
+        assert 0 <= values["clean"] < values["info"] <= values["warning"] <= 1
+    assert analyzer.model_enabled
+
+
+def test_the_model_loads_with_no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the analyzer tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    fresh = Analyzer()
+    assert fresh.model_enabled
+    assert _model_findings(fresh.check(NO_LEXICON_FLEX[0]), "flexing")
+
+
+@pytest.mark.parametrize("text", NO_LEXICON_FLEX)
+def test_a_flexing_post_no_lexicon_knows_gets_a_model_finding_naming_its_words(analyzer, rules_only, text):
+    assert not rules_only.check(text).findings  # no rule knows these words
+    found = _model_findings(analyzer.check(text), "flexing")
+    assert found and found[0].severity == "warning"
+    f = found[0]
+    assert text[f.start:f.end] == f.text and f.text.strip() == f.text
+    words = [w for w in f.message.split("“")[1:]]
+    named = [w.split("”")[0] for w in words]
+    assert 1 <= len(named) <= 3
+    assert all(w.lower() in text.lower() for w in named), named
+    assert f.suggestion and f.basis and "ASN" in f.message
+
+
+def test_a_model_finding_underlines_the_clause_that_carries_it(analyzer):
+    text = ("Rapat koordinasi penanganan banjir bersama BPBD berjalan lancar hari ini. "
+            "Koleksi arwana super red ku nambah 2 ekor lagi, total udah 7 😎")
+    found = _model_findings(analyzer.check(text), "flexing")
+    assert found
+    assert "arwana" in found[0].text and "banjir" not in found[0].text
+
+
+@pytest.mark.parametrize("text", CAR_REVIEWS)
+def test_a_car_review_gets_no_warning(analyzer, text):
+    report = analyzer.check(text)
+    assert not report.flagged(), [(f.rule_id, f.severity, f.text) for f in report.findings]
+
+
+def test_it_can_switch_the_model_off(rules_only):
+    assert not rules_only.model_enabled
+    assert not any(f.rule_id.endswith(".model") for f in rules_only.check(NO_LEXICON_FLEX[0]).findings)
+    assert rules_only.model_scores(["apa saja"]) == [{}]
+
+
+def test_it_can_set_a_category_threshold():
+    strict = Analyzer({"model": {"thresholds": {"flexing": {"warning": 1.0, "info": 1.0}}}})
+    assert not _model_findings(strict.check(NO_LEXICON_FLEX[0]), "flexing")
+    nudge = Analyzer({"model": {"thresholds": {"flexing": {"warning": 1.0, "info": 0.01}}}})
+    found = _model_findings(nudge.check(NO_LEXICON_FLEX[0]), "flexing")
+    assert found and found[0].severity == "info"
+
+
+@pytest.mark.parametrize("bad", [{"flexing": {"warning": 2}}, {"flexing": {"loud": 0.5}}, {"nope": {"warning": 0.5}}])
+def test_bad_thresholds_are_refused(bad):
+    with pytest.raises(ValueError):
+        Analyzer({"model": {"thresholds": bad}})
+
+
+def test_the_server_configuration_takes_model_settings():
+    from server.config import ConfigError, settings_from_dict
+
+    s = settings_from_dict({"model": {"enabled": False, "thresholds": {"flexing": {"warning": 0.9}}}})
+    assert s.analyzer.model is False and s.analyzer.model_thresholds == {"flexing": {"warning": 0.9}}
+    with pytest.raises(ConfigError, match="model.thresholds.flexing.warning"):
+        settings_from_dict({"model": {"thresholds": {"flexing": {"warning": "tinggi"}}}})
+
+
+def test_model_scores_are_the_same_with_the_analyzers_pruned_lexical_attributes(analyzer):
+    """The analyzer stops computing lexical attributes nothing reads; the model's features
+    must not go empty: its scores equal those of a pipeline that computes every attribute."""
+    import spacy
+
+    from nlp.pipeline.engine import MODEL_PIPE
+
+    meta = load_model_meta(default_model_dir())
+    full = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "saring.tokenizer.v1"}}})
+    full.add_pipe("saring_normalizer", config={"rules_vocabulary": True})
+    pipe = full.add_pipe("saring_textcat", name=MODEL_PIPE, config={"model": meta["architecture"]})
+    pipe.from_disk(default_model_dir() / MODEL_PIPE, exclude=("vocab",))
+    texts = NO_LEXICON_FLEX + CAR_REVIEWS + ["Dasar otak udang, kerja gitu aja gak becus!!"]
+    ours = analyzer.model_scores(texts)
+    for text, mine in zip(texts, ours):
+        theirs = full(text).cats
+        assert mine.keys() == theirs.keys()
+        for c in mine:
+            assert mine[c] == pytest.approx(theirs[c], abs=1e-5), (text, c)
+    assert max(ours[0].values()) > 0.5  # not a model of empty features
+
+
+def test_lexeme_features_a_model_reads_are_kept(monkeypatch):
+    """A model that reads SUFFIX/SHAPE (the ensemble variant) keeps them computed."""
+    import spacy
+    import spacy.attrs
+
+    from nlp.analyzer import _keep_needed_lexical_attributes
+
+    nlp = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "saring.tokenizer.v1"}}})
+    nlp.add_pipe("saring_normalizer")
+    nlp.add_pipe("saring_matcher")
+    nlp.add_pipe("saring_textcat", config={"model": {
+        "@architectures": "saring.TextCatBOW.v1", "ngram_size": 1, "length": 1024,
+        "extra_features": ["LEMMA", "SUFFIX", "SHAPE"]}})
+    assert nlp.get_pipe("saring_textcat").token_attributes == {"SUFFIX", "SHAPE"}
+    _keep_needed_lexical_attributes(nlp)
+    kept = set(nlp.vocab.lex_attr_getters)
+    assert spacy.attrs.SUFFIX in kept and spacy.attrs.SHAPE in kept
+    doc = nlp.make_doc("Rumahnya megah sekali")
+    assert doc[0].suffix_ == "nya" and doc[0].shape_ == "Xxxxx"
+
+
+def test_training_is_deterministic_on_a_small_sample(tmp_path):
+    """CI runs the training code on a small sample: same command, same model."""
+    outs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_model.py"), "--sample", "240",
+                               "--max-steps", "60", "--out", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+        outs.append(out)
+    a, b = outs
+    assert (a / "saring_textcat" / "model").read_bytes() == (b / "saring_textcat" / "model").read_bytes()
+    meta_a = json.loads((a / "model.json").read_text())
+    assert meta_a == json.loads((b / "model.json").read_text())
+    assert sorted(meta_a["labels"]) == sorted(CATEGORIES)
+    # the small model works in the analyzer like the shipped one
+    small = Analyzer(model_dir=a)
+    assert small.model_enabled and small.model_scores(["Baru beli Rolex 250jt"])[0].keys() == set(CATEGORIES)
