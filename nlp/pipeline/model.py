@@ -65,7 +65,10 @@ def _extract_forward(model: Model, docs, is_train: bool):
                 col = cols[:, j]
                 parts.append(xp.asarray(col[col != 0] ^ salt, dtype="uint64"))
         keys = xp.concatenate(parts) if parts else xp.zeros((0,), dtype="uint64")
-        keys, vals = xp.unique(keys, return_counts=True)
+        # presence, not counts: a word said twenty times ("Terima kasih. Terima kasih. …") is
+        # one piece of evidence, so repetition cannot push a post over a threshold
+        keys = xp.unique(keys)
+        vals = xp.ones(keys.shape, dtype="f")
         batch_keys.append(keys)
         batch_vals.append(vals)
     lengths = model.ops.asarray([len(k) for k in batch_keys], dtype="int32")
