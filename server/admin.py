@@ -315,7 +315,7 @@ def cmd_stats(args) -> int:
     if args.office:
         body = office_summary(Path(args.office))
     else:
-        store = StatsStore(data_dir() / "stats.json", flush_interval=3600)
+        store = StatsStore(data_dir() / "stats.json")  # read only: no flusher thread
         body = store.snapshot(max(1, min(args.weeks, 104)))
     if args.json:
         print(json.dumps(body, ensure_ascii=False, indent=2))

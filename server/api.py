@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from nlp import CATEGORIES, __version__
 
 from .errors import ApiError
+from .state import current_analyzer, current_settings, server_state, stats_store
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
 MAX_TEXT_CHARS = 65536
 LOCALES = ("id", "en")
-
-
-def _analyzer():
-    return current_app.extensions["saring.analyzer"].get()
 
 
 def json_body() -> dict:
@@ -57,11 +54,11 @@ def check():
     if platform is not None and (not isinstance(platform, str) or len(platform) > 64):
         raise ApiError(400, "invalid_field", "Kolom \"platform\" harus berupa teks pendek, misalnya \"instagram\".")
     started = time.perf_counter()
-    report = _analyzer().check(text, categories=categories, locale=locale)
+    report = current_analyzer().check(text, categories=categories, locale=locale)
     body = report.to_dict()
     body["version"] = __version__
     body["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 3)
-    recorder = current_app.extensions.get("saring.stats")
+    recorder = stats_store()
     if recorder is not None:
         recorder.record(report)
     return jsonify(body)
@@ -69,9 +66,9 @@ def check():
 
 @bp.get("/health")
 def health():
-    analyzer = _analyzer()
+    analyzer = current_analyzer()
     body = {"status": "ok", "version": __version__, "rules": analyzer.rule_count}
-    problems = current_app.extensions.get("saring.config_problems")
+    problems = server_state().config_problems
     if problems:
         body["config"] = {"status": "error", "problems": list(problems)}
     return jsonify(body)
@@ -82,16 +79,16 @@ def categories():
     locale = request.args.get("locale", "id")
     if locale not in LOCALES:
         raise ApiError(400, "invalid_field", "Parameter \"locale\" harus \"id\" atau \"en\".")
-    info = _analyzer().category_info(locale)
+    info = current_analyzer().category_info(locale)
     return jsonify([{k: c[k] for k in ("id", "name", "description", "severity")} for c in info])
 
 
 @bp.get("/settings")
 def settings():
-    s = current_app.config["SARING_SETTINGS"]
-    analyzer = _analyzer()
+    s = current_settings()
+    analyzer = current_analyzer()
     return jsonify({
         "guard_mode": s.guard_mode,
         "categories": {c: c in analyzer.categories for c in CATEGORIES},
-        "stats": {"enabled": bool(getattr(current_app.extensions.get("saring.stats"), "enabled", False))},
+        "stats": {"enabled": bool(getattr(stats_store(), "enabled", False))},
     })

@@ -26,7 +26,7 @@ from .audit.http import bp as audit_bp
 from .ops import bp as ops_bp
 from .config import Settings
 from .errors import ApiError, register_error_handlers
-from .state import AnalyzerHolder
+from .state import current_settings, init_app
 
 log = logging.getLogger("saring.server")
 access_log = logging.getLogger("saring.access")
@@ -60,13 +60,9 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     settings = settings or Settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    app.config["JSON_SORT_KEYS"] = False
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    app.config["SARING_SETTINGS"] = settings
-    holder = AnalyzerHolder(analyzer or Analyzer(settings.analyzer))
-    app.extensions["saring.analyzer"] = holder
-    app.extensions["saring.config_problems"] = []
+    init_app(app, settings, analyzer or Analyzer(settings.analyzer))
     allowed_hosts = _allowed_hosts(settings)
 
     @app.before_request
@@ -77,7 +73,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
             raise ApiError(403, "forbidden_host",
                            "Host tidak diizinkan. Hubungi Saring lewat 127.0.0.1 atau localhost.")
         origin = request.headers.get("Origin")
-        if origin is not None and not origin_allowed(origin, app.config["SARING_SETTINGS"]):
+        if origin is not None and not origin_allowed(origin, current_settings(app)):
             raise ApiError(403, "forbidden_origin",
                            "Asal permintaan ini tidak diizinkan. Saring hanya melayani ekstensinya sendiri.")
 
@@ -89,7 +85,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         # flask-cors matches origins by pattern; only an origin this configuration allows may
         # read a response (this hook runs after flask-cors's, so it has the last word).
         origin = request.headers.get("Origin")
-        if origin is not None and not origin_allowed(origin, app.config["SARING_SETTINGS"]):
+        if origin is not None and not origin_allowed(origin, current_settings(app)):
             for header in ("Access-Control-Allow-Origin", "Access-Control-Allow-Credentials"):
                 resp.headers.pop(header, None)
         return resp

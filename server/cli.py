@@ -251,6 +251,7 @@ def cmd_serve(args) -> int:
     from .config import data_dir
     from .live import LiveConfig
     from .logsetup import setup_logging
+    from .state import server_state
     from .stats import StatsStore
 
     if args.port is not None and not 1 <= args.port <= 65535:
@@ -286,7 +287,8 @@ def cmd_serve(args) -> int:
     app = create_app(settings)
     live.attach(app)
     stats = StatsStore.from_settings(ddir / "stats.json", settings)
-    app.extensions["saring.stats"] = stats
+    stats.start()  # the server records checks: write them out every few seconds and at exit
+    server_state(app).stats = stats
     live.start()
     if hasattr(signal, "SIGTERM"):  # systemd/launchd stop: leave through atexit (stats are flushed)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -29,6 +29,7 @@ from pathlib import Path
 from nlp import Analyzer
 
 from .config import LoadResult, Settings, load_layered, settings_from_clean
+from .state import server_state
 
 log = logging.getLogger("saring.config")
 
@@ -83,8 +84,9 @@ class LiveConfig:
     def attach(self, app) -> None:
         """Serve this configuration's status through ``app`` (/v1/health, /v1/reload)."""
         self.app = app
-        app.extensions["saring.config_problems"] = self.problems
-        app.extensions["saring.live_config"] = self
+        state = server_state(app)
+        state.config_problems = self.problems
+        state.live_config = self
 
     # ----------------------------------------------------------------- initial load
     def initial(self) -> Settings:
@@ -123,8 +125,9 @@ class LiveConfig:
                 self._set_problems(result.errors, keep)
                 return {"reloaded": False, "errors": list(result.errors), "warnings": list(result.warnings)}
             new = self._apply_overrides(result.settings)
-            old: Settings = self.app.config["SARING_SETTINGS"]
-            holder = self.app.extensions["saring.analyzer"]
+            state = server_state(self.app)
+            old: Settings = state.settings
+            holder = state.analyzer
             if new.analyzer != old.analyzer or holder.get() is None:
                 try:
                     analyzer = Analyzer(new.analyzer)
@@ -137,10 +140,9 @@ class LiveConfig:
                           f"server dimulai ulang." for k in RESTART_KEYS if getattr(old, k) != getattr(new, k)]
             for k in RESTART_KEYS:  # not applied while running
                 setattr(new, k, getattr(old, k))
-            self.app.config["SARING_SETTINGS"] = new
-            stats = self.app.extensions.get("saring.stats")
-            if stats is not None:
-                stats.configure(new)
+            state.settings = new
+            if state.stats is not None:
+                state.stats.configure(new)
             self._set_problems([], None)
             self._save_last_good(new)
             self.loaded_at = time.time()
@@ -238,8 +240,3 @@ class LiveConfig:
         except Exception as exc:
             log.warning("salinan konfigurasi terakhir tidak terbaca: %s", type(exc).__name__)
             return None
-
-    def status(self) -> dict:
-        return {"ok": not self.problems, "problems": list(self.problems), "notes": list(self.notes),
-                "sources": list(self.app.config["SARING_SETTINGS"].sources),
-                "loaded_at": self.loaded_at, "reloads": self.reloads}

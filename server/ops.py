@@ -11,17 +11,18 @@ Both sit behind the app's Host/Origin guard, like every /v1 route.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from .api import json_body
 from .errors import ApiError
+from .state import live_config, stats_store
 
 bp = Blueprint("ops", __name__, url_prefix="/v1")
 
 
 @bp.get("/stats")
 def stats():
-    store = current_app.extensions.get("saring.stats")
+    store = stats_store()
     try:
         weeks = int(request.args.get("weeks", 12))
     except ValueError:
@@ -43,7 +44,7 @@ def reload():
                        "Kirim JSON dengan header Content-Type: application/json, misalnya {}.")
     if request.get_data(cache=True):
         json_body()
-    live = current_app.extensions.get("saring.live_config")
+    live = live_config()
     if live is None:
         raise ApiError(409, "reload_unavailable",
                        "Server ini dijalankan tanpa berkas konfigurasi yang dipantau; tidak ada yang dimuat ulang.")

@@ -9,7 +9,8 @@ so the same finding would otherwise be counted on every keystroke: a finding is 
 hour per (rule, evidence), remembered in memory only, as a salted hash that is never written.
 
 Writing: at most every ``flush_interval`` seconds (default 5) from a background thread, and at
-exit; the file is replaced atomically.
+exit, once ``start()`` is called (the server does; ``saring stats`` only reads and starts
+nothing); the file is replaced atomically.
 
 Office sharing (off by default): when the configuration has ``[stats] share_with_office = true``
 and ``office_dir = "<folder>"``, the same weekly counts are also written to
@@ -36,6 +37,7 @@ from nlp.rules import CATEGORIES, SEVERITY_RANK
 log = logging.getLogger("saring.stats")
 
 DEDUPE_SECONDS = 3600
+FLUSHER_THREAD = "saring-stats"
 
 
 def iso_week(day: dt.date | None = None) -> str:
@@ -63,7 +65,16 @@ class StatsStore:
         self._seen: dict[bytes, float] = {}
         self._data = self._read()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._flusher, name="saring-stats", daemon=True)
+        self._thread: threading.Thread | None = None  # the flusher, once start() is called
+
+    def start(self) -> None:
+        """Write recorded counts out every ``flush_interval`` seconds and at exit.
+
+        Only a store that records (the server's) needs it; reading the counts
+        (``saring stats``, ``snapshot``) starts no thread."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._flusher, name=FLUSHER_THREAD, daemon=True)
         self._thread.start()
         atexit.register(self.flush)
 

@@ -17,7 +17,9 @@ import pytest
 from server import create_app
 from server.config import (Settings, check_file, load_layered, load_settings, merge_layers, read_layer,
                            settings_from_dict)
+from nlp.analyzer import AnalyzerConfig
 from server.live import LiveConfig
+from server.state import server_state
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://127.0.0.1:8731"
@@ -412,7 +414,7 @@ def test_stats_count_weeks_without_text(tmp_path, analyzer):
     office = tmp_path / "office"
     store = StatsStore(path, enabled=True, flush_interval=3600)
     app = create_app(Settings(), analyzer=analyzer)
-    app.extensions["saring.stats"] = store
+    server_state(app).stats = store
     client = app.test_client()
     text = "Baru beli Rolex 250jt, mantap"
     for _ in range(5):  # re-checks of the same draft count once
@@ -442,8 +444,41 @@ def test_stats_off(tmp_path, analyzer):
 
     store = StatsStore(tmp_path / "s.json", enabled=False, flush_interval=3600)
     app = create_app(Settings(), analyzer=analyzer)
-    app.extensions["saring.stats"] = store
+    server_state(app).stats = store
     check(app.test_client(), "Baru beli Rolex 250jt")
     assert store.snapshot(1)["weeks"][0]["total"] == 0 and store.snapshot(1)["enabled"] is False
     store.close()
     assert not (tmp_path / "s.json").exists()
+
+
+def test_reading_stats_starts_no_thread(tmp_path, monkeypatch, capsys):
+    """`saring stats` only reads the counts: no flusher thread (only the server's store writes)."""
+    import threading
+    from types import SimpleNamespace
+
+    from server.cli import main
+    from server.stats import StatsStore, iso_week
+
+    monkeypatch.setenv("SARING_DATA_DIR", str(tmp_path))
+    path = tmp_path / "stats.json"
+    path.write_text(json.dumps({"version": 1, "install_id": "x", "weeks": {iso_week(): {"flexing": 2}}}),
+                    encoding="utf-8")
+    before = set(threading.enumerate())
+    assert main(["stats", "--json", "--weeks", "2"]) == 0
+    assert json.loads(capsys.readouterr().out)["weeks"][-1]["counts"]["flexing"] == 2
+    store = StatsStore(path, flush_interval=0.05)
+    assert store.snapshot(1)["weeks"][0]["total"] == 2
+    assert [t.name for t in threading.enumerate() if t not in before] == []
+    # the server starts its store's flusher: a recorded check reaches the file on its own
+    store.start()
+    flusher = [t for t in threading.enumerate() if t not in before]
+    assert [t.name for t in flusher] == ["saring-stats"]
+    finding = SimpleNamespace(category="gratification", rule_id="gratification.x", severity="high", text="parsel")
+    store.record(SimpleNamespace(findings=[finding]))
+    deadline = time.monotonic() + 10
+    while "gratification" not in path.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert json.loads(path.read_text(encoding="utf-8"))["weeks"][iso_week()] == {"flexing": 2, "gratification": 1}
+    store.close()
+    flusher[0].join(timeout=5)
+    assert not flusher[0].is_alive()

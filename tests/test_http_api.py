@@ -6,6 +6,7 @@ import pytest
 
 from nlp import CATEGORIES, __version__
 from server import create_app
+from server.state import server_state
 from server.config import Settings
 
 BASE = "http://127.0.0.1:8731"
@@ -124,7 +125,7 @@ def test_internal_error_is_json_500_without_details(analyzer, caplog):
             raise RuntimeError("secret post text must not leak")
 
     app = create_app(Settings(), analyzer=analyzer)
-    app.extensions["saring.analyzer"].swap(Exploding())
+    server_state(app).analyzer.swap(Exploding())
     r = post(app.test_client(), {"text": "secret post text must not leak"})
     assert r.status_code == 500
     assert r.get_json() == {"error": {"code": "internal_error", "message": r.get_json()["error"]["message"]}}

@@ -36,6 +36,7 @@ from flask import Blueprint, Response, current_app, request
 from nlp import CATEGORIES
 
 from ..errors import ApiError
+from ..state import current_analyzer
 
 bp = Blueprint("audit", __name__, url_prefix="/v1")
 
@@ -130,7 +131,7 @@ def audit():
         size = _receive(limit, path)
         if size == 0:
             raise ApiError(400, "invalid_field", "Tidak ada berkas yang diunggah.")
-        analyzer_config = current_app.extensions["saring.analyzer"].get().config
+        analyzer_config = current_analyzer().config
         ctx = multiprocessing.get_context("spawn")
         q = ctx.Queue()
         from .job import run_job
