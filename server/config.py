@@ -33,8 +33,10 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from nlp.analyzer import AnalyzerConfig
+from nlp.pipeline.engine import MODEL_THRESHOLD_KEYS
 
 DEFAULT_PORT = 8731
 # Saring's own Chrome/Edge extension id, pinned by the "key" in extension/manifest.json.
@@ -164,14 +166,191 @@ class Problems:
         self.warnings.append(f"{self.where}{self._line(*keys)}: {message}")
 
 
-_TOP = {"server", "categories", "severity", "lexicon", "guard", "stats", "model", "lock"}
-_SERVER = {"host", "port", "allowed_hosts", "extension_ids", "firefox_origins", "log_level"}
-_STATS = {"enabled", "share_with_office", "office_dir", "retention_weeks"}
-_MODEL_THRESHOLDS = ("warning", "info", "clean")
+# What a configuration file may hold, as data: ``_KEYS`` says what each key's value must be,
+# ``_TABLES`` what each table must look like and what is said of a key it does not know.  In a
+# path, ``<category>``, ``<rule>``, ``<lexicon>`` and ``<threshold>`` stand for any name of a
+# list (the tables that hold them say which).
+
+class _Bad(ValueError):
+    """A value that does not fit; a message given here replaces the key's usual one."""
+
+
+@dataclass(frozen=True)
+class Key:
+    check: Callable[[object], object]  # the value to keep; raises _Bad
+    expect: str  # completes "<name> harus …"; {key} is the key's own name
+    name: str = "{path}"  # how the message names the key
+    notes: Callable[[str, object, object], list[str]] | None = None  # (path, raw, kept) -> warnings
+
+
+@dataclass(frozen=True)
+class Table:
+    shape: str  # the error when the value is not a table
+    unknown: str  # the warning for a key the table does not know
+    names: Callable[[tuple[str, ...]], list[str]] | None = None  # its keys are names from this list
+    placeholder: str = ""  # how ``_KEYS``/``_TABLES`` write such a name
+    value_first: bool = False  # a value that does not fit is an error even under an unknown name
+
+
+def _boolean(value):
+    if not isinstance(value, bool):
+        raise _Bad
+    return value
+
+
+def _integer(low: int, high: int):
+    def check(value):
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _Bad
+        return value
+    return check
+
+
+def _fraction(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise _Bad
+    return float(value)
+
+
+def _choice(options: tuple[str, ...]):
+    def check(value):
+        if value not in options:
+            raise _Bad
+        return value
+    return check
+
+
+def _string(value):
+    if not isinstance(value, str):
+        raise _Bad
+    return value
+
+
+def _host(value):
+    if not isinstance(value, str) or not value.strip():
+        raise _Bad
+    return value.strip()
 
 
 def _is_str_list(value) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _texts(problem: Callable[[str], str | None] | None = None):
+    """A list of text; ``problem(item)`` names what is wrong with one item, if anything."""
+    def check(value):
+        if not _is_str_list(value):
+            raise _Bad
+        for item in value:
+            message = problem(item) if problem else None
+            if message:
+                raise _Bad(message)
+        return list(value)
+    return check
+
+
+def _words(value):
+    if not _is_str_list(value):
+        raise _Bad
+    return [w.strip() for w in value if w.strip()]
+
+
+def _extension_id(item: str) -> str | None:
+    if not re.fullmatch(r"[a-p]{32}", item):
+        return f"server.extension_ids: '{item}' bukan id ekstensi Chrome/Edge (32 huruf a sampai p)."
+    return None
+
+
+def _firefox_origin(item: str) -> str | None:
+    return None if item.startswith("moz-extension://") else "server.firefox_origins: setiap isian harus diawali moz-extension://"
+
+
+def _empty_entries(path: str, raw, kept) -> list[str]:
+    return [f"{path}: isian kosong diabaikan."] if len(kept) != len(raw) else []
+
+
+def _lock_targets(path: str, raw, kept) -> list[str]:
+    sections = ", ".join(sorted(_TOP - {"lock"}))
+    return [f"lock.keys: '{item}' tidak merujuk bagian yang dikenal ({sections})."
+            for item in kept if item != "*" and item.split(".")[0] not in _TOP - {"lock"}]
+
+
+def _categories(path) -> list[str]:
+    from nlp.rules import CATEGORIES
+
+    return list(CATEGORIES)
+
+
+def _rule_ids(path) -> list[str]:
+    return sorted(set().union(*rule_facts()[0].values()))
+
+
+def _lexicon_names(path) -> list[str]:
+    return sorted(rule_facts()[1][path[-1]])
+
+
+def _threshold_names(path) -> list[str]:
+    return list(MODEL_THRESHOLD_KEYS)
+
+
+BOOLEAN = "harus true atau false, tanpa tanda kutip"
+SECTION = "'{key}' harus berupa bagian [{key}], bukan {shown}."
+KNOWN_KEYS = "kunci '{path}' tidak dikenal, diabaikan. Yang dikenal: {known}."
+UNKNOWN_CATEGORY = "kategori '{key}' tidak dikenal, diabaikan. Kategori: {known}."
+
+_KEYS: dict[str, Key] = {
+    "categories.<category>": Key(_boolean, BOOLEAN),
+    "guard.mode": Key(_choice(GUARD_MODES), 'harus "warn" (boleh tetap kirim) atau "block" (tidak boleh kirim)'),
+    "lexicon.<category>.<lexicon>": Key(_words, 'harus berupa daftar teks, misalnya {key} = ["Budi Santoso", '
+                                                '"#BudiMenang"]', notes=_empty_entries),
+    "lock.keys": Key(_texts(), 'harus berupa daftar teks, misalnya ["guard.mode", "lexicon"]', notes=_lock_targets),
+    "model.enabled": Key(_boolean, BOOLEAN),
+    "model.thresholds.<category>.<threshold>": Key(_fraction, "harus angka 0 sampai 1, misalnya 0.9"),
+    "server.allowed_hosts": Key(_texts(), 'harus berupa daftar teks, misalnya ["..."]'),
+    "server.extension_ids": Key(_texts(_extension_id), 'harus berupa daftar teks, misalnya ["..."]'),
+    "server.firefox_origins": Key(_texts(_firefox_origin), 'harus berupa daftar teks, misalnya ["..."]'),
+    "server.host": Key(_host, 'harus berupa teks, misalnya "127.0.0.1"'),
+    "server.log_level": Key(_choice(LOG_LEVELS), f"harus salah satu dari {', '.join(LOG_LEVELS)}"),
+    "server.port": Key(_integer(1, 65535), "harus bilangan bulat 1 sampai 65535, tanpa tanda kutip"),
+    "severity.<rule>": Key(_choice(SEVERITY_VALUES), f"harus salah satu dari {', '.join(SEVERITY_VALUES)}",
+                           name="tingkat untuk aturan '{key}'"),
+    "stats.enabled": Key(_boolean, BOOLEAN),
+    "stats.office_dir": Key(_string, "harus berupa teks (path folder)"),
+    "stats.retention_weeks": Key(_integer(1, 520), "harus bilangan bulat 1 sampai 520"),
+    "stats.share_with_office": Key(_boolean, BOOLEAN),
+}
+
+_TABLES: dict[str, Table] = {
+    "": Table("", "bagian/kunci '{key}' tidak dikenal, diabaikan.{hint} Yang dikenal: {known}."),
+    "categories": Table(SECTION, UNKNOWN_CATEGORY, _categories, "<category>"),
+    "guard": Table(SECTION, KNOWN_KEYS),
+    "lexicon": Table(SECTION, "[{path}]: " + UNKNOWN_CATEGORY, _categories, "<category>"),
+    "lexicon.<category>": Table('{path} harus berupa bagian [{path}] berisi nama_daftar = ["kata", ...].',
+                                "daftar '{key}' tidak dipakai oleh aturan kategori {table}, diabaikan. "
+                                "Daftar yang bisa ditambah: {known}.", _lexicon_names, "<lexicon>", value_first=True),
+    "lock": Table(SECTION, KNOWN_KEYS),
+    "model": Table(SECTION, KNOWN_KEYS),
+    "model.thresholds": Table("{path} harus berupa bagian [{path}.<kategori>] berisi warning/info/clean = angka "
+                              "0 sampai 1.", "[{path}]: " + UNKNOWN_CATEGORY, _categories, "<category>"),
+    "model.thresholds.<category>": Table("{path} harus berupa bagian berisi warning/info/clean = angka.",
+                                         "{path} tidak dikenal, diabaikan. Yang dikenal: {known}.",
+                                         _threshold_names, "<threshold>"),
+    "server": Table(SECTION, KNOWN_KEYS),
+    "severity": Table(SECTION, "aturan '{key}' tidak ada, diabaikan. Id aturan berbentuk \"kategori.nama\"; lihat "
+                               "nlp/data/rules/ atau keluaran 'saring check --json'.", _rule_ids, "<rule>",
+                      value_first=True),
+    "stats": Table(SECTION, KNOWN_KEYS),
+}
+
+
+def _children(pattern: str) -> list[str]:
+    """The fixed keys of a table (alphabetical, as the messages list them)."""
+    prefix = f"{pattern}." if pattern else ""
+    return sorted(p[len(prefix):] for p in (*_TABLES, *_KEYS)
+                  if p and p.startswith(prefix) and "." not in p[len(prefix):])
+
+
+_TOP = set(_children(""))
 
 
 def _shown(value) -> str:
@@ -179,217 +358,59 @@ def _shown(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def validate(data: dict, where: str, text: str = "", layer: str = "user") -> tuple[dict, Problems]:
-    """Check ``data`` (parsed TOML). Returns the cleaned data (unknown keys dropped) and the
-    problems found. ``layer`` is "machine" or "user": only a machine-wide file may lock keys."""
+def _check_table(p: Problems, path: tuple[str, ...], pattern: str, value) -> dict | None:
+    """The cleaned table at ``path`` (``pattern`` in the tables' terms), or None if it is not one."""
     from nlp.rules import CATEGORIES
 
+    spec = _TABLES[pattern]
+    dotted = ".".join(path)
+    if not isinstance(value, dict):
+        p.error(path, spec.shape.format(key=path[-1], path=dotted, shown=_shown(value)))
+        return None
+    known = spec.names(path) if spec.names else _children(pattern)
+    out = {}
+    for key, item in value.items():
+        child = path + (key,)
+        fields = {"key": key, "path": ".".join(child), "table": path[-1] if path else "", "known": ", ".join(known),
+                  "hint": f" Mungkin maksudnya [categories] {key} = true/false atau [lexicon.{key}]?"
+                          if not path and key in CATEGORIES else ""}
+        unknown = key not in known
+        if unknown and not spec.value_first:
+            p.warn(child, spec.unknown.format(**fields))
+            continue
+        child_pattern = ".".join(filter(None, (pattern, spec.placeholder if spec.names else key)))
+        if child_pattern in _TABLES:
+            table = _check_table(p, child, child_pattern, item)
+            if table is not None:
+                out[key] = table
+            continue
+        rule = _KEYS[child_pattern]
+        try:
+            kept = rule.check(item)
+        except _Bad as exc:
+            name = rule.name.format(key=key, path=fields["path"])
+            p.error(child, str(exc) or f"{name} {rule.expect.format(key=key)} (sekarang {_shown(item)}).")
+            continue
+        if unknown:
+            p.warn(child, spec.unknown.format(**fields))
+            continue
+        for note in rule.notes(fields["path"], item, kept) if rule.notes else ():
+            p.warn(child, note)
+        out[key] = kept
+    return out
+
+
+def validate(data: dict, where: str, text: str = "", layer: str = "user") -> tuple[dict, Problems]:
+    """Check ``data`` (parsed TOML) against ``_KEYS`` and ``_TABLES``. Returns the cleaned data
+    (unknown keys dropped) and the problems found. ``layer`` is "machine" or "user": only a
+    machine-wide file may lock keys."""
     p = Problems(where, text)
-    clean: dict = {}
-    rules, lexicons = rule_facts()
-    all_rules = set().union(*rules.values())
-    for key in data:
-        if key not in _TOP:
-            hint = ""
-            if key in CATEGORIES:
-                hint = f" Mungkin maksudnya [categories] {key} = true/false atau [lexicon.{key}]?"
-            p.warn((key,), f"bagian/kunci '{key}' tidak dikenal, diabaikan.{hint} "
-                            f"Yang dikenal: {', '.join(sorted(_TOP))}.")
-
-    def table(name: str) -> dict | None:
-        if name not in data:
-            return None
-        value = data[name]
-        if not isinstance(value, dict):
-            p.error((name,), f"'{name}' harus berupa bagian [{name}], bukan {_shown(value)}.")
-            return None
-        return value
-
-    server = table("server")
-    if server is not None:
-        out = {}
-        for key, value in server.items():
-            keys = ("server", key)
-            if key not in _SERVER:
-                p.warn(keys, f"kunci 'server.{key}' tidak dikenal, diabaikan. Yang dikenal: {', '.join(sorted(_SERVER))}.")
-            elif key == "port":
-                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-                    p.error(keys, f"server.port harus bilangan bulat 1 sampai 65535, tanpa tanda kutip (sekarang {_shown(value)}).")
-                else:
-                    out[key] = value
-            elif key == "host":
-                if not isinstance(value, str) or not value.strip():
-                    p.error(keys, f"server.host harus berupa teks, misalnya \"127.0.0.1\" (sekarang {_shown(value)}).")
-                else:
-                    out[key] = value.strip()
-            elif key == "log_level":
-                if value not in LOG_LEVELS:
-                    p.error(keys, f"server.log_level harus salah satu dari {', '.join(LOG_LEVELS)} (sekarang {_shown(value)}).")
-                else:
-                    out[key] = value
-            else:  # lists of text
-                if not _is_str_list(value):
-                    p.error(keys, f"server.{key} harus berupa daftar teks, misalnya [\"...\"] (sekarang {_shown(value)}).")
-                elif key == "extension_ids" and any(not re.fullmatch(r"[a-p]{32}", v) for v in value):
-                    bad = next(v for v in value if not re.fullmatch(r"[a-p]{32}", v))
-                    p.error(keys, f"server.extension_ids: '{bad}' bukan id ekstensi Chrome/Edge (32 huruf a sampai p).")
-                elif key == "firefox_origins" and any(not v.startswith("moz-extension://") for v in value):
-                    p.error(keys, "server.firefox_origins: setiap isian harus diawali moz-extension://")
-                else:
-                    out[key] = list(value)
-        clean["server"] = out
-
-    cats = table("categories")
-    if cats is not None:
-        out = {}
-        for key, value in cats.items():
-            if key not in CATEGORIES:
-                p.warn(("categories", key), f"kategori '{key}' tidak dikenal, diabaikan. Kategori: {', '.join(CATEGORIES)}.")
-            elif not isinstance(value, bool):
-                p.error(("categories", key), f"categories.{key} harus true atau false, tanpa tanda kutip (sekarang {_shown(value)}).")
-            else:
-                out[key] = value
-        clean["categories"] = out
-
-    sev = table("severity")
-    if sev is not None:
-        out = {}
-        for key, value in sev.items():
-            if value not in SEVERITY_VALUES:
-                p.error(("severity", key), f"tingkat untuk aturan '{key}' harus salah satu dari "
-                                           f"{', '.join(SEVERITY_VALUES)} (sekarang {_shown(value)}).")
-            elif key not in all_rules:
-                p.warn(("severity", key), f"aturan '{key}' tidak ada, diabaikan. Id aturan berbentuk "
-                                          f"\"kategori.nama\"; lihat nlp/data/rules/ atau keluaran 'saring check --json'.")
-            else:
-                out[key] = value
-        clean["severity"] = out
-
-    lex = table("lexicon")
-    if lex is not None:
-        out = {}
-        for cat, names in lex.items():
-            if cat not in CATEGORIES:
-                p.warn(("lexicon", cat), f"[lexicon.{cat}]: kategori '{cat}' tidak dikenal, diabaikan. "
-                                         f"Kategori: {', '.join(CATEGORIES)}.")
-                continue
-            if not isinstance(names, dict):
-                p.error(("lexicon", cat), f"lexicon.{cat} harus berupa bagian [lexicon.{cat}] berisi "
-                                          f"nama_daftar = [\"kata\", ...].")
-                continue
-            out_cat = {}
-            for name, entries in names.items():
-                keys = (f"lexicon.{cat}", name)
-                if not _is_str_list(entries):
-                    p.error(keys, f"lexicon.{cat}.{name} harus berupa daftar teks, misalnya "
-                                  f"{name} = [\"Budi Santoso\", \"#BudiMenang\"] (sekarang {_shown(entries)}).")
-                elif name not in lexicons[cat]:
-                    p.warn(keys, f"daftar '{name}' tidak dipakai oleh aturan kategori {cat}, diabaikan. "
-                                 f"Daftar yang bisa ditambah: {', '.join(sorted(lexicons[cat]))}.")
-                else:
-                    words = [w.strip() for w in entries if w.strip()]
-                    if len(words) != len(entries):
-                        p.warn(keys, f"lexicon.{cat}.{name}: isian kosong diabaikan.")
-                    out_cat[name] = words
-            out[cat] = out_cat
-        clean["lexicon"] = out
-
-    guard = table("guard")
-    if guard is not None:
-        out = {}
-        for key, value in guard.items():
-            if key != "mode":
-                p.warn(("guard", key), f"kunci 'guard.{key}' tidak dikenal, diabaikan. Yang dikenal: mode.")
-            elif value not in GUARD_MODES:
-                p.error(("guard", key), f"guard.mode harus \"warn\" (boleh tetap kirim) atau \"block\" "
-                                        f"(tidak boleh kirim) (sekarang {_shown(value)}).")
-            else:
-                out[key] = value
-        clean["guard"] = out
-
-    stats = table("stats")
-    if stats is not None:
-        out = {}
-        for key, value in stats.items():
-            keys = ("stats", key)
-            if key not in _STATS:
-                p.warn(keys, f"kunci 'stats.{key}' tidak dikenal, diabaikan. Yang dikenal: {', '.join(sorted(_STATS))}.")
-            elif key in ("enabled", "share_with_office"):
-                if not isinstance(value, bool):
-                    p.error(keys, f"stats.{key} harus true atau false, tanpa tanda kutip (sekarang {_shown(value)}).")
-                else:
-                    out[key] = value
-            elif key == "office_dir":
-                if not isinstance(value, str):
-                    p.error(keys, f"stats.office_dir harus berupa teks (path folder) (sekarang {_shown(value)}).")
-                else:
-                    out[key] = value
-            elif key == "retention_weeks":
-                if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 520:
-                    p.error(keys, f"stats.retention_weeks harus bilangan bulat 1 sampai 520 (sekarang {_shown(value)}).")
-                else:
-                    out[key] = value
-        clean["stats"] = out
-
-    model = table("model")
-    if model is not None:
-        out = {}
-        for key, value in model.items():
-            keys = ("model", key)
-            if key == "enabled":
-                if not isinstance(value, bool):
-                    p.error(keys, f"model.enabled harus true atau false, tanpa tanda kutip (sekarang {_shown(value)}).")
-                else:
-                    out[key] = value
-            elif key == "thresholds":
-                if not isinstance(value, dict):
-                    p.error(keys, "model.thresholds harus berupa bagian [model.thresholds.<kategori>] berisi "
-                                  "warning/info/clean = angka 0 sampai 1.")
-                    continue
-                th = {}
-                for cat, values in value.items():
-                    where = (f"model.thresholds.{cat}",)
-                    if cat not in CATEGORIES:
-                        p.warn(where, f"[model.thresholds.{cat}]: kategori '{cat}' tidak dikenal, diabaikan. "
-                                      f"Kategori: {', '.join(CATEGORIES)}.")
-                        continue
-                    if not isinstance(values, dict):
-                        p.error(where, f"model.thresholds.{cat} harus berupa bagian berisi warning/info/clean = angka.")
-                        continue
-                    cat_out = {}
-                    for name, number in values.items():
-                        k = (f"model.thresholds.{cat}", name)
-                        if name not in _MODEL_THRESHOLDS:
-                            p.warn(k, f"model.thresholds.{cat}.{name} tidak dikenal, diabaikan. "
-                                      f"Yang dikenal: {', '.join(_MODEL_THRESHOLDS)}.")
-                        elif isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 <= number <= 1:
-                            p.error(k, f"model.thresholds.{cat}.{name} harus angka 0 sampai 1, misalnya 0.9 "
-                                       f"(sekarang {_shown(number)}).")
-                        else:
-                            cat_out[name] = float(number)
-                    th[cat] = cat_out
-                out[key] = th
-            else:
-                p.warn(keys, f"kunci 'model.{key}' tidak dikenal, diabaikan. Yang dikenal: enabled, thresholds.")
-        clean["model"] = out
-
-    lock = table("lock")
-    if lock is not None:
-        if layer != "machine":
-            p.warn(("lock",), "[lock] hanya berlaku di berkas konfigurasi seluruh komputer (milik TI); di sini diabaikan.")
-        for key, value in lock.items():
-            if key != "keys":
-                p.warn(("lock", key), f"kunci 'lock.{key}' tidak dikenal, diabaikan. Yang dikenal: keys.")
-            elif not _is_str_list(value):
-                p.error(("lock", key), f"lock.keys harus berupa daftar teks, misalnya [\"guard.mode\", \"lexicon\"] "
-                                       f"(sekarang {_shown(value)}).")
-            else:
-                for item in value:
-                    if item != "*" and item.split(".")[0] not in _TOP - {"lock"}:
-                        p.warn(("lock", key), f"lock.keys: '{item}' tidak merujuk bagian yang dikenal "
-                                              f"({', '.join(sorted(_TOP - {'lock'}))}).")
-                if layer == "machine":
-                    clean["lock"] = {"keys": list(value)}
+    if layer != "machine" and isinstance(data.get("lock"), dict):
+        p.warn(("lock",), "[lock] hanya berlaku di berkas konfigurasi seluruh komputer (milik TI); di sini diabaikan.")
+    clean = _check_table(p, (), "", data) or {}
+    lock = clean.pop("lock", {})
+    if layer == "machine" and "keys" in lock:
+        clean["lock"] = {"keys": lock["keys"]}
     return clean, p
 
 

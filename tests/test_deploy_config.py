@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from nlp import CATEGORIES
 from server import create_app
 from server.config import (Settings, check_file, load_layered, load_settings, merge_layers, read_layer,
                            settings_from_dict)
@@ -127,6 +128,99 @@ candidate = ["Budi"]
     assert "daftar 'candidate' tidak dipakai" in text and "candidates" in text  # names the right one
     s = load_settings(f)
     assert s.analyzer.categories == {} and s.analyzer.lexicon == {"political_neutrality": {}}
+
+
+BAD_VALUES = [  # one wrong value for every key a file may hold, and what the error says
+    ({"server": {"host": " "}}, 'server.host harus berupa teks, misalnya "127.0.0.1" (sekarang \' \').'),
+    ({"server": {"port": True}}, "server.port harus bilangan bulat 1 sampai 65535, tanpa tanda kutip (sekarang True)."),
+    ({"server": {"port": 65536}}, "server.port harus bilangan bulat 1 sampai 65535"),
+    ({"server": {"allowed_hosts": "a"}}, "server.allowed_hosts harus berupa daftar teks, misalnya [\"...\"] (sekarang 'a')."),
+    ({"server": {"extension_ids": ["xyz"]}}, "server.extension_ids: 'xyz' bukan id ekstensi Chrome/Edge (32 huruf a sampai p)."),
+    ({"server": {"firefox_origins": ["http://x"]}}, "server.firefox_origins: setiap isian harus diawali moz-extension://"),
+    ({"server": {"log_level": "verbose"}}, "server.log_level harus salah satu dari debug, info, warning, error (sekarang 'verbose')."),
+    ({"server": 5}, "'server' harus berupa bagian [server], bukan 5."),
+    ({"categories": {"hate_abuse": 0}}, "categories.hate_abuse harus true atau false, tanpa tanda kutip (sekarang 0)."),
+    ({"severity": {"flexing.luxury_brand": "tinggi"}},
+     "tingkat untuk aturan 'flexing.luxury_brand' harus salah satu dari info, warning, high, off (sekarang 'tinggi')."),
+    ({"severity": {"flexing.no_such_rule": "tinggi"}}, "tingkat untuk aturan 'flexing.no_such_rule' harus salah satu"),
+    ({"lexicon": {"flexing": ["Rolex"]}}, 'lexicon.flexing harus berupa bagian [lexicon.flexing] berisi nama_daftar = ["kata", ...].'),
+    ({"lexicon": {"political_neutrality": {"no_such_list": [1]}}}, "lexicon.political_neutrality.no_such_list harus berupa daftar teks"),
+    ({"guard": {"mode": "strict"}}, 'guard.mode harus "warn" (boleh tetap kirim) atau "block" (tidak boleh kirim) (sekarang \'strict\').'),
+    ({"stats": {"enabled": "yes"}}, "stats.enabled harus true atau false, tanpa tanda kutip (sekarang 'yes')."),
+    ({"stats": {"share_with_office": 1}}, "stats.share_with_office harus true atau false"),
+    ({"stats": {"office_dir": 3}}, "stats.office_dir harus berupa teks (path folder) (sekarang 3)."),
+    ({"stats": {"retention_weeks": 521}}, "stats.retention_weeks harus bilangan bulat 1 sampai 520 (sekarang 521)."),
+    ({"model": {"enabled": "no"}}, "model.enabled harus true atau false, tanpa tanda kutip (sekarang 'no')."),
+    ({"model": {"thresholds": 0.5}}, "model.thresholds harus berupa bagian [model.thresholds.<kategori>] berisi "
+                                     "warning/info/clean = angka 0 sampai 1."),
+    ({"model": {"thresholds": {"flexing": 0.5}}}, "model.thresholds.flexing harus berupa bagian berisi warning/info/clean = angka."),
+    ({"model": {"thresholds": {"flexing": {"warning": 1.5}}}},
+     "model.thresholds.flexing.warning harus angka 0 sampai 1, misalnya 0.9 (sekarang 1.5)."),
+    ({"model": {"thresholds": {"gratification": {"clean": True}}}}, "model.thresholds.gratification.clean harus angka 0 sampai 1"),
+    ({"lock": {"keys": "guard.mode"}}, "lock.keys harus berupa daftar teks, misalnya [\"guard.mode\", \"lexicon\"] (sekarang 'guard.mode')."),
+]
+
+
+@pytest.mark.parametrize("data, message", BAD_VALUES, ids=[next(iter(d)) + str(i) for i, (d, _) in enumerate(BAD_VALUES)])
+def test_every_key_refuses_a_wrong_value_with_a_plain_message(data, message):
+    from server.config import validate
+
+    clean, problems = validate(data, "f.toml", layer="machine")
+    assert len(problems.errors) == 1 and problems.errors[0].startswith(f"f.toml: {message}"), problems.errors
+    assert problems.warnings == []
+    section = next(iter(data))
+    assert clean.get(section, {}) in ({}, {"thresholds": {}}, {"flexing": {}}, {"political_neutrality": {}},
+                                      {"thresholds": {"flexing": {}}}, {"thresholds": {"gratification": {}}})
+
+
+def test_model_section_is_checked_and_applied(tmp_path):
+    f = tmp_path / "model.toml"
+    f.write_text("""[model]
+enabled = false
+colour = 1
+[model.thresholds.flexing]
+warning = 0.8
+clean = 0
+loud = 0.5
+[model.thresholds.bogus]
+info = 0.1
+[model.thresholds.gratification]
+info = 2
+""", encoding="utf-8")
+    errors, warnings = check_file(f)
+    assert errors == [f"{f} (baris 11): model.thresholds.gratification.info harus angka 0 sampai 1, misalnya 0.9 "
+                      f"(sekarang 2)."]
+    assert sorted(warnings) == sorted([
+        f"{f} (baris 3): kunci 'model.colour' tidak dikenal, diabaikan. Yang dikenal: enabled, thresholds.",
+        f"{f} (baris 7): model.thresholds.flexing.loud tidak dikenal, diabaikan. Yang dikenal: warning, info, clean.",
+        f"{f}: [model.thresholds.bogus]: kategori 'bogus' tidak dikenal, diabaikan. Kategori: " + ", ".join(CATEGORIES) + ".",
+    ])
+    f.write_text("[model]\nenabled = false\n[model.thresholds.flexing]\nwarning = 0.8\nclean = 0\n", encoding="utf-8")
+    s = load_settings(f)
+    assert s.analyzer.model is False and s.analyzer.model_thresholds == {"flexing": {"warning": 0.8, "clean": 0.0}}
+
+
+def test_values_are_cleaned_and_lock_applies_to_the_machine_file_only():
+    from server.config import validate
+
+    data = {"server": {"host": " 127.0.0.1 "}, "lexicon": {"political_neutrality": {"candidates": [" Budi ", " "]}},
+            "lock": {"keys": ["guard.mode", "warna"]}}
+    clean, problems = validate(data, "m.toml", layer="machine")
+    assert problems.errors == []
+    assert clean == {"server": {"host": "127.0.0.1"}, "lexicon": {"political_neutrality": {"candidates": ["Budi"]}},
+                     "lock": {"keys": ["guard.mode", "warna"]}}
+    assert problems.warnings == [
+        "m.toml: lexicon.political_neutrality.candidates: isian kosong diabaikan.",
+        "m.toml: lock.keys: 'warna' tidak merujuk bagian yang dikenal (categories, guard, lexicon, model, server, "
+        "severity, stats)."]
+    clean, problems = validate(data, "u.toml", layer="user")
+    assert "lock" not in clean
+    assert problems.warnings[0] == ("u.toml: [lock] hanya berlaku di berkas konfigurasi seluruh komputer (milik TI); "
+                                    "di sini diabaikan.")
+    clean, problems = validate({"flexing": {"x": 1}}, "u.toml")
+    assert clean == {} and problems.warnings == [
+        "u.toml: bagian/kunci 'flexing' tidak dikenal, diabaikan. Mungkin maksudnya [categories] flexing = "
+        "true/false atau [lexicon.flexing]? Yang dikenal: categories, guard, lexicon, lock, model, server, severity, stats."]
 
 
 def test_toml_syntax_error_names_line_and_column(tmp_path):
