@@ -132,7 +132,9 @@ def cmd_config_paths() -> int:
 
 # ------------------------------------------------------------------------------- doctor
 
-class Report:
+class DoctorReport:
+    """What `saring doctor` found: one item per check (status ok|warning|error, detail, fix)."""
+
     def __init__(self):
         self.items: list[dict] = []
 
@@ -213,7 +215,7 @@ def _service_installed() -> tuple[bool, str]:
 
 
 def cmd_doctor(args) -> int:
-    rep = Report()
+    rep = DoctorReport()
     rep.add("ok", "versi", f"saring {__version__}, Python {sys.version.split()[0]} ({sys.executable})")
     if sys.version_info < (3, 11):
         rep.add("error", "python", "Saring butuh Python 3.11 atau lebih baru.", "pasang Python 3.11/3.12 lalu buat ulang venv")
