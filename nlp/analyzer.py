@@ -167,8 +167,6 @@ class Analyzer:
         nlp.get_pipe("saring_normalizer").set_vocabulary(vocabulary)
         _keep_needed_lexical_attributes(nlp)
         self.nlp = nlp
-        known_rules = {r.id for rs in self.rulesets.values() for r in rs.rules}
-        self.unknown_rule_ids = sorted(set(self.config.severity) - known_rules)
         # spaCy's memory zones are per Vocab, not per thread: checks take turns.
         self._lock = threading.Lock()
         self._zone = None

@@ -65,7 +65,6 @@ class Settings:
     stats_office_dir: str | None = None
     stats_retention_weeks: int = 52
     locked: list[str] = field(default_factory=list)
-    source: str | None = None  # the file(s) these settings came from
     sources: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     raw: dict = field(default_factory=dict)  # the merged, validated TOML data
@@ -546,9 +545,9 @@ def merge_layers(layers: list[Layer]) -> tuple[dict, list[str], list[str]]:
     return merged, locks, warnings
 
 
-def settings_from_clean(data: dict, source: str | None = None) -> Settings:
+def settings_from_clean(data: dict) -> Settings:
     """Settings from already validated data (see ``validate``/``merge_layers``)."""
-    s = Settings(source=source)
+    s = Settings()
     server = data.get("server", {})
     for key in ("host", "port", "log_level", "allowed_hosts", "extension_ids", "firefox_origins"):
         if key in server:
@@ -574,7 +573,7 @@ def settings_from_dict(data: dict, source: str | None = None) -> Settings:
     clean, problems = validate(data, source or "konfigurasi", layer="machine")
     if problems.errors:
         raise ConfigError("\n".join(problems.errors))
-    s = settings_from_clean(clean, source)
+    s = settings_from_clean(clean)
     s.warnings = problems.warnings
     if source:
         s.sources = [source]
@@ -588,7 +587,7 @@ def load_settings(path: str | Path | None) -> Settings:
     layer = read_layer(Path(path), "extra")
     if layer.errors:
         raise ConfigError("\n".join(layer.errors))
-    s = settings_from_clean(layer.data, str(path))
+    s = settings_from_clean(layer.data)
     s.warnings = layer.warnings
     s.sources = [str(path)]
     return s
@@ -633,7 +632,7 @@ def load_layered(extra: str | Path | None = None) -> LoadResult:
     warnings += lock_warnings
     used = [str(layer.path) for layer in layers if layer.exists]
     try:
-        s = settings_from_clean(merged, ", ".join(used) or None)
+        s = settings_from_clean(merged)
     except ValueError as exc:  # AnalyzerConfig.validate: should not happen after validate()
         return LoadResult(None, layers, [str(exc)], warnings)
     s.sources, s.warnings = used, warnings

@@ -233,7 +233,7 @@ class LiveConfig:
                              if layer.exists)
             if sorted(saved.get("sources", [])) != current:
                 return None
-            s = settings_from_clean(saved["config"], "salinan terakhir yang valid")
+            s = settings_from_clean(saved["config"])
             s.sources = list(saved.get("sources", []))
             self.loaded_at = saved.get("saved")
             return s

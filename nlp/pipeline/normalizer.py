@@ -24,7 +24,7 @@ from importlib.resources import files
 import numpy
 from spacy.attrs import LEMMA, NORM, ORTH
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from ..doctext import doc_text
 from .stemmer import root
@@ -114,11 +114,6 @@ class Unmasker:
         return hits[0] if 1 <= len(hits) <= 3 else None
 
 
-def _set_extensions():
-    if not Token.has_extension("root"):
-        Token.set_extension("root", getter=lambda t: t.lemma_ or t.norm_)
-
-
 @Language.factory("saring_normalizer", default_config={"merge_spaced_letters": True, "rules_vocabulary": False})
 def create_normalizer(nlp: Language, name: str, merge_spaced_letters: bool, rules_vocabulary: bool):
     """``rules_vocabulary``: unmask toward the shipped rule files' words from the start (the
@@ -147,7 +142,6 @@ def rules_vocabulary_words() -> set[str]:
 
 class Normalizer:
     def __init__(self, merge_spaced_letters: bool = True):
-        _set_extensions()
         self.merge_spaced_letters = merge_spaced_letters
         self.unmasker = Unmasker()
         self._hash_cache: dict[int, tuple[str, str, int, int]] = {}  # orth hash -> forms and their hashes
