@@ -266,13 +266,6 @@ class Analyzer:
         if locale not in LOCALES:
             raise ValueError(f"locale must be one of {', '.join(LOCALES)}")
 
-    def _run(self, doc, categories):
-        for name, proc in self.nlp.pipeline:
-            if name in CATEGORIES and categories is not None and name not in categories:
-                continue
-            doc = proc(doc)
-        return doc
-
     def _report(self, text: str, doc, locale: str) -> Report:
         findings = []
         for span in doc.spans.get(FINDINGS_KEY, []):
@@ -287,17 +280,10 @@ class Analyzer:
         return Report(text=text, findings=findings)
 
     def check(self, text: str, categories: Iterable[str] | None = None, locale: str = "id") -> Report:
+        """One post: ``check_many`` of one (one code path, so the two cannot drift apart)."""
         if not isinstance(text, str):
             raise TypeError("text must be a str")
-        cats = set(categories) if categories is not None else None
-        self._validate_args(cats, locale)
-        text = replace_lone_surrogates(text)
-        if not text.strip():
-            return Report(text=text)
-        with self._lock, _no_gc_pauses():
-            self._enter_zone()
-            doc = self._run(self.nlp.make_doc(text), cats)
-            return self._report(text, doc, locale)
+        return self.check_many((text,), categories, locale)[0]
 
     def check_many(self, texts: Iterable[str], categories: Iterable[str] | None = None,
                    locale: str = "id", batch_size: int = 64) -> list[Report]:
@@ -309,12 +295,14 @@ class Analyzer:
             if not isinstance(t, str):
                 raise TypeError("every text must be a str")
         texts = [replace_lone_surrogates(t) for t in texts]
-        disable = [c for c in CATEGORIES if cats is not None and c in self.categories and c not in cats]
-        reports = []
-        for start in range(0, len(texts), batch_size):
-            chunk = texts[start:start + batch_size]
+        disable = [c for c in self.categories if cats is not None and c not in cats]
+        reports = [Report(text=t) for t in texts]  # a blank post has nothing to check
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start:start + batch_size]
             with self._lock, _no_gc_pauses():
                 self._enter_zone(len(chunk))
-                for text, doc in zip(chunk, self.nlp.pipe(chunk, batch_size=batch_size, disable=disable)):
-                    reports.append(self._report(text, doc, locale))
+                docs = self.nlp.pipe([texts[i] for i in chunk], batch_size=batch_size, disable=disable)
+                for i, doc in zip(chunk, docs):
+                    reports[i] = self._report(texts[i], doc, locale)
         return reports

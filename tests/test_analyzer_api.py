@@ -89,6 +89,27 @@ def test_check_many_equals_check(analyzer):
     assert [r.to_dict() for r in many] == [analyzer.check(t).to_dict() for t in texts]
 
 
+def _example_texts():
+    from nlp.rules import load_all_rulesets
+
+    texts = [ex["text"] for rs in load_all_rulesets().values() for rule in rs.rules
+             for kind in ("bad", "good") for ex in rule.examples.get(kind, [])]
+    return texts + ["", "  \n", "\u200b", ROLEX * 40, "🎉" * 3 + " Rolex baru 300jt"]
+
+
+def test_one_post_at_a_time_or_in_batches_gives_the_same_reports(analyzer):
+    """check(t) and check_many(...) share one code path: a post gives the same report alone or in
+    a batch with others (every rule example, blank and long posts), in both locales and with a
+    category filter."""
+    texts = _example_texts()
+    many = analyzer.check_many(texts)
+    assert len(many) == len(texts) and sum(bool(r.findings) for r in many) > 200
+    assert [analyzer.check(t) for t in texts] == many
+    subset = texts[::7]
+    for kw in ({"locale": "en"}, {"categories": ["flexing", "hate_abuse"]}):
+        assert [analyzer.check(t, **kw) for t in subset] == analyzer.check_many(subset, batch_size=16, **kw)
+
+
 def test_categories_filter_limits_the_check(analyzer):
     text = "Mudik pake mobil dinas, sekalian pamer Rolex baru 250jt"
     only = analyzer.check(text, categories=["facility_misuse"])
