@@ -147,3 +147,55 @@ def test_lexicon_additions_from_configuration():
     extended = Analyzer({"lexicon": {"political_neutrality": {"candidates": ["Budi Santoso"]}}})
     found = [f for f in extended.check(text).findings if f.category == "political_neutrality"]
     assert found and found[0].severity == "high"
+
+
+# What each component says it reads and writes (its factory's requires/assigns), and whether it
+# does: an attribute as seen before and after one component runs.
+OUTPUTS = {
+    "token.norm": lambda doc: [t.norm_ for t in doc],
+    "token.lemma": lambda doc: [t.lemma_ for t in doc],
+    "doc.spans": lambda doc: {k: [(s.start, s.end, s.label_) for s in g] for k, g in doc.spans.items()},
+    "doc.cats": lambda doc: dict(doc.cats),
+    "doc.user_data": lambda doc: sorted(map(repr, doc.user_data)),
+}
+SPAN_EXTENSIONS = ("span._.value", "span._.attrs", "span._.finding")
+
+
+def _outputs(doc):
+    out = {attr: read(doc) for attr, read in OUTPUTS.items()}
+    for attr in SPAN_EXTENSIONS:
+        name = attr.rsplit(".", 1)[1]
+        out[attr] = [(k, s.start, s.end, repr(getattr(s._, name))) for k, g in doc.spans.items() for s in g
+                     if getattr(s._, name) is not None]
+    return out
+
+
+def test_components_declare_what_they_read_and_write(analyzer):
+    nlp = analyzer.nlp
+    assert not any(nlp.analyze_pipes()["problems"].values()), nlp.analyze_pipes()["problems"]
+    doc = nlp.make_doc("Baru beli Rolex 250jt yg mahal bgt")
+    for name, component in nlp.pipeline:
+        declared = set(nlp.get_pipe_meta(name).assigns)
+        before = _outputs(doc)
+        doc = component(doc)
+        after = _outputs(doc)
+        changed = {attr for attr in after if after[attr] != before[attr]}
+        undeclared = {a for a in changed - declared if a not in SPAN_EXTENSIONS}  # span values are keyed by offsets
+        assert not undeclared, f"{name} writes {undeclared} without declaring it"
+        if name in ("saring_normalizer", "saring_entities", "saring_matcher", "saring_textcat", "flexing"):
+            assert declared <= changed, f"{name} declares {declared - changed} but wrote nothing there"
+
+
+def test_a_pipeline_without_the_normaliser_is_refused_by_its_readers():
+    import spacy
+
+    import nlp as saring  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("id")
+    for name in ("saring_entities", "saring_matcher", "saring_textcat"):
+        nlp.add_pipe(name)
+    problems = nlp.analyze_pipes()["problems"]
+    assert problems == {"saring_entities": [], "saring_matcher": ["token.norm", "token.lemma"],
+                        "saring_textcat": ["token.norm", "token.lemma"]}
+    with pytest.raises(ValueError, match="token.norm"):  # the matcher normalises phrases as posts are
+        nlp.add_pipe("saring_category", name="flexing", config={"category": "flexing"})

@@ -86,6 +86,12 @@ def _set_extensions():
 
 @Language.factory(
     "saring_category",
+    # Reads the normaliser's forms and the recognizers' entities (doc.spans, or their plain
+    # copy in doc.user_data), and doc.cats when a model runs (optional, so not required).
+    # Finds two components by name: the shared matcher (MATCHER_NAME, before it) and the
+    # model (MODEL_PIPE, for explain()).
+    assigns=["doc.spans", "span._.finding", "doc.user_data"],  # findings; per-post caches
+    requires=["token.norm", "token.lemma", "doc.spans", "span._.value", "span._.attrs"],
     default_config={"category": None, "extra_lexicons": {}, "severity_overrides": {}, "model_thresholds": {}},
 )
 def create_category(nlp: Language, name: str, category: str, extra_lexicons: dict, severity_overrides: dict,

@@ -27,7 +27,10 @@ def _set_extensions():
             Span.set_extension(name, default=None)
 
 
-@Language.factory("saring_entities", default_config={"recognizers": []})
+# Recognizers read the text itself (``doc_text``), nothing another component writes.  The
+# entities also go to doc.user_data by label, as plain tuples (ENTITIES_BY_LABEL).
+@Language.factory("saring_entities", assigns=["doc.spans", "span._.value", "span._.attrs", "doc.user_data"],
+                  default_config={"recognizers": []})
 def create_entities(nlp: Language, name: str, recognizers: list[str]):
     return EntityRecognizers(recognizers)
 

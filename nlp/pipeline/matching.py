@@ -52,13 +52,16 @@ _PRIMARY_ORDER = {"in": 0, "flag": 1, "regex": 2}
 _instances = count()
 
 
-@Language.factory(MATCHER_NAME)
+# Matches on the normaliser's forms; its per-post results live in ``doc.user_data``.
+@Language.factory(MATCHER_NAME, assigns=["doc.user_data"], requires=["token.norm", "token.lemma"])
 def create_matcher(nlp: Language, name: str):
     return SharedMatcher(nlp)
 
 
 def shared_matcher(nlp: Language) -> "SharedMatcher | None":
-    """The pipeline's ``saring_matcher``, if it has one (categories register with it)."""
+    """The pipeline's ``saring_matcher``, found by its name, if it has one.  The categories
+    register their phrases and patterns with it when they are built, so it must come before
+    them in the pipeline (``saring_category`` finds it this way)."""
     return nlp.get_pipe(MATCHER_NAME) if MATCHER_NAME in nlp.pipe_names else None
 
 
@@ -120,8 +123,16 @@ class SharedMatcher:
 
     # ---------------------------------------------------------------- building
     def _pattern_doc(self, text: str) -> Doc:
-        doc = self._nlp.make_doc(text)
-        return self._nlp.get_pipe("saring_normalizer")(doc)
+        """A phrase as a Doc, normalised exactly as a post is."""
+        return self._normalizer()(self._nlp.make_doc(text))
+
+    def _normalizer(self):
+        """The pipeline's component that writes ``token.norm`` (its factory says so, as this
+        one's says it requires it): ``saring_normalizer``."""
+        for name in self._nlp.pipe_names:
+            if "token.norm" in self._nlp.get_pipe_meta(name).assigns:
+                return self._nlp.get_pipe(name)
+        raise ValueError(f"{MATCHER_NAME} needs a component that assigns token.norm before it (saring_normalizer)")
 
     def phrase_key(self, name: str, entries: list[str]) -> str:
         """Register a list of phrases (``=term`` matches the spelling only) and return its key.

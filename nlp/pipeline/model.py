@@ -242,6 +242,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 @Language.factory(
     "saring_textcat",
     assigns=["doc.cats"],
+    requires=["token.norm", "token.lemma"],  # features: NORM n-grams and LEMMA (saring_normalizer)
     default_config={
         "threshold": 0.5,
         "model": {"@architectures": "saring.TextCatBOW.v1", "ngram_size": 2, "length": 262144,

@@ -114,7 +114,8 @@ class Unmasker:
         return hits[0] if 1 <= len(hits) <= 3 else None
 
 
-@Language.factory("saring_normalizer", default_config={"merge_spaced_letters": True, "rules_vocabulary": False})
+@Language.factory("saring_normalizer", assigns=["token.norm", "token.lemma"], retokenizes=True,
+                  default_config={"merge_spaced_letters": True, "rules_vocabulary": False})
 def create_normalizer(nlp: Language, name: str, merge_spaced_letters: bool, rules_vocabulary: bool):
     """``rules_vocabulary``: unmask toward the shipped rule files' words from the start (the
     training pipeline uses it; the analyzer sets the vocabulary itself, with the
