@@ -8,7 +8,7 @@ import tempfile
 
 import pytest
 
-from saring_testlib import ROOT, SHARED, LiveServer, free_port, start_server, stop_server  # noqa: F401
+from saring_testlib import ROOT, SHARED, LiveServer, free_port, run_cli, start_server, stop_server  # noqa: F401
 
 # Keep every test (and every `saring serve` it starts) away from this machine's real
 # configuration files and the user's data folder (logs, statistics): see server/config.py.
@@ -29,6 +29,33 @@ def analyzer():
     from nlp import Analyzer
 
     return Analyzer()
+
+
+@pytest.fixture(scope="session")
+def rules_only():
+    """An Analyzer with the trained model switched off: what the rules alone find."""
+    from nlp import Analyzer
+
+    return Analyzer({"model": {"enabled": False}})
+
+
+@pytest.fixture
+def cli(analyzer, monkeypatch):
+    """``run_cli`` (``saring ARGS`` in this process).  A command that builds an Analyzer with
+    the default configuration gets the session's one: the same rules, built once instead of
+    once per command.  Any other configuration builds its own, as the command would."""
+    import nlp
+    from nlp.analyzer import AnalyzerConfig
+
+    build = nlp.Analyzer
+
+    def analyzer_for(config=None, **kw):
+        if not kw and AnalyzerConfig.from_mapping(config) == AnalyzerConfig():
+            return analyzer
+        return build(config, **kw)
+
+    monkeypatch.setattr(nlp, "Analyzer", analyzer_for)
+    return run_cli
 
 
 @pytest.fixture(scope="module")

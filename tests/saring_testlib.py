@@ -91,3 +91,43 @@ def stop_server(server: LiveServer) -> None:
         server.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.proc.kill()
+
+
+def run_cli(*args: str, stdin: bytes | str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``saring ARGS`` in this process, through ``server.cli.main``: the exit code and what it
+    wrote to stdout and stderr (UTF-8 bytes decoded), as ``subprocess.run(..., text=True)`` gives
+    them.  ``stdin`` is what the command reads (none: an empty pipe, never a terminal); ``env``
+    sets environment variables for the run only.  Spares the interpreter start and the imports
+    of a real process; the tests that need the process itself (a pipe closed by ``head``, bytes
+    in argv, exit codes as a shell sees them) still start one."""
+    import argparse
+    import io
+
+    from server.cli import main
+
+    if isinstance(stdin, str):
+        stdin = stdin.encode("utf-8")
+    streams = {name: io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+               for name in ("stdout", "stderr")}
+    fake_stdin = io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8")
+    saved_streams = {name: getattr(sys, name) for name in ("stdin", "stdout", "stderr")}
+    saved_env = {k: os.environ.get(k) for k in (env or {})}
+    saved_gettext = argparse._, argparse.ngettext  # the CLI points argparse at its own words
+    os.environ.update(env or {})
+    sys.stdin, sys.stdout, sys.stderr = fake_stdin, streams["stdout"], streams["stderr"]
+    try:
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse: --help, --version, usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        for name, stream in saved_streams.items():
+            setattr(sys, name, stream)
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        argparse._, argparse.ngettext = saved_gettext
+    out = {name: s.buffer.getvalue().decode("utf-8") for name, s in streams.items()}
+    return subprocess.CompletedProcess(list(args), code, out["stdout"], out["stderr"])

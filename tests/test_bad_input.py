@@ -53,8 +53,8 @@ ADVERSARIAL = {
 
 
 @pytest.fixture(scope="module")
-def client():
-    return create_app(Settings()).test_client()
+def client(analyzer):
+    return create_app(Settings(), analyzer=analyzer).test_client()
 
 
 def post_check(client, raw: bytes, content_type="application/json"):
@@ -90,8 +90,8 @@ def test_deeply_nested_json_is_invalid_json_not_500(client):
     assert r.get_json()["error"]["code"] == "invalid_json"
 
 
-def test_reload_refuses_a_form_body_like_check(tmp_path):
-    app = create_app(Settings())
+def test_reload_refuses_a_form_body_like_check(tmp_path, analyzer):
+    app = create_app(Settings(), analyzer=analyzer)
     live = LiveConfig(extra=tmp_path / "saring.toml", data_dir=tmp_path, interval=0)
     (tmp_path / "saring.toml").write_text("", encoding="utf-8")
     live.initial()
@@ -333,10 +333,10 @@ def test_fifo_config_neither_freezes_reloads_nor_hides_from_health(tmp_path):
 
 
 @posix_only
-def test_deleting_a_symlink_loop_clears_its_message(tmp_path):
+def test_deleting_a_symlink_loop_clears_its_message(tmp_path, analyzer):
     loop = tmp_path / "saring.toml"
     loop.symlink_to(loop)
-    app = create_app(Settings())
+    app = create_app(Settings(), analyzer=analyzer)
     live = LiveConfig(extra=None, data_dir=tmp_path, interval=0)
     env = {"SARING_USER_CONFIG": str(loop)}
     old = {k: os.environ.get(k) for k in env}
@@ -358,10 +358,10 @@ def test_deleting_a_symlink_loop_clears_its_message(tmp_path):
                 os.environ[k] = v
 
 
-def test_a_watcher_failure_shows_in_health(tmp_path, monkeypatch):
+def test_a_watcher_failure_shows_in_health(tmp_path, monkeypatch, analyzer):
     conf = tmp_path / "saring.toml"
     conf.write_text("", encoding="utf-8")
-    app = create_app(Settings())
+    app = create_app(Settings(), analyzer=analyzer)
     live = LiveConfig(extra=conf, data_dir=tmp_path, interval=0.05)
     live.initial()
     live.attach(app)
@@ -407,23 +407,23 @@ def test_check_into_a_closed_pipe_prints_no_traceback():
     assert r.stdout.decode("utf-8").startswith("Saring menemukan")
 
 
-def test_usage_errors_speak_one_language():
-    r = saring("config", "check")
-    err = r.stderr.decode("utf-8")
+def test_usage_errors_speak_one_language(cli):
+    r = cli("config", "check")
+    err = r.stderr
     assert r.returncode == 2
     assert "wajib diisi" in err and "pemakaian:" in err
     assert "the following arguments" not in err and "usage:" not in err
-    r = saring("serve", "--port", "x")
-    err = r.stderr.decode("utf-8")
+    r = cli("serve", "--port", "x")
+    err = r.stderr
     assert "tidak valid" in err and "invalid" not in err
-    r = saring("config", "check", "--locale", "en")
-    err = r.stderr.decode("utf-8")
+    r = cli("config", "check", "--locale", "en")
+    err = r.stderr
     assert "the following arguments are required" in err and "error:" in err and "usage:" in err
     assert "galat" not in err and "pemakaian" not in err
 
 
 def test_check_in_english_translates_the_whole_report():
-    r = saring("check", "Baru beli Rolex 250jt", "--locale", "en")
+    r = saring("check", "Baru beli Rolex 250jt", "--locale", "en")  # the real program, start to end in English
     out = r.stdout.decode("utf-8")
     assert r.returncode == 1
     assert "line 1, column 11" in out and "Reason:" in out and "[HIGH]" in out and "highest: HIGH" in out
@@ -432,9 +432,9 @@ def test_check_in_english_translates_the_whole_report():
 
 
 @pytest.mark.parametrize("before", ["💎 ", "汉字 ", "👍🏽 ", "é "])
-def test_carets_sit_under_the_word_after_wide_characters(before):
-    r = saring("check", f"{before}Baru beli Rolex 250jt")
-    lines = r.stdout.decode("utf-8").splitlines()
+def test_carets_sit_under_the_word_after_wide_characters(cli, before):
+    r = cli("check", f"{before}Baru beli Rolex 250jt")
+    lines = r.stdout.splitlines()
     i = next(n for n, line in enumerate(lines) if line.strip().startswith(before.strip()))
     source, carets = lines[i], lines[i + 1]
     import unicodedata
@@ -447,19 +447,19 @@ def test_carets_sit_under_the_word_after_wide_characters(before):
     assert carets.index("^") == cells(source[:rolex])
 
 
-def test_check_of_empty_text_says_there_is_no_text():
+def test_check_of_empty_text_says_there_is_no_text(cli):
     for args, stdin in ((("check", ""), None), (("check", "-"), b"  \n")):
-        r = saring(*args, stdin=stdin)
-        out = r.stdout.decode("utf-8")
+        r = cli(*args, stdin=stdin)
+        out = r.stdout
         assert r.returncode == 0
         assert "Tidak ada teks" in out and "aman" not in out
 
 
 @pytest.mark.slow
-def test_doctor_says_nothing_is_all_good_after_a_warning(server, tmp_path):
+def test_doctor_says_nothing_is_all_good_after_a_warning(cli, server, tmp_path):
     # the server answers (OK) but no logon service is installed here (a warning)
-    r = saring("doctor", "--port", str(server.port), env={"XDG_CONFIG_HOME": str(tmp_path)})
-    out = r.stdout.decode("utf-8")
+    r = cli("doctor", "--port", str(server.port), env={"XDG_CONFIG_HOME": str(tmp_path)})
+    out = r.stdout
     assert "[PERINGATAN" in out
     assert "Semua baik" not in out and "peringatan" in out.splitlines()[-1]
     # the fix it suggests names an installer that exists in this checkout
@@ -468,7 +468,7 @@ def test_doctor_says_nothing_is_all_good_after_a_warning(server, tmp_path):
         assert str(installer) in out and installer.exists()
 
 
-def test_stats_shows_full_category_names_and_dates(tmp_path):
+def test_stats_shows_full_category_names_and_dates(cli, tmp_path):
     import datetime as dt
 
     from server.stats import iso_week
@@ -476,8 +476,8 @@ def test_stats_shows_full_category_names_and_dates(tmp_path):
     week = iso_week(dt.date.today())
     (tmp_path / "stats.json").write_text(json.dumps({"install_id": "x", "weeks": {
         week: {"political_neutrality": 2, "confidential_info": 1}}}), encoding="utf-8")
-    r = saring("stats", "--weeks", "2", env={"SARING_DATA_DIR": str(tmp_path)})
-    out = r.stdout.decode("utf-8")
+    r = cli("stats", "--weeks", "2", env={"SARING_DATA_DIR": str(tmp_path)})
+    out = r.stdout
     assert r.returncode == 0
     assert "Netralitas" in out and "Informasi rahasia" in out or "rahasia" in out.lower()
     assert "political_" not in out and "confidenti" not in out and "-W" not in out

@@ -52,10 +52,10 @@ def test_reported_refused_family_and_prizes_stay_clean(analyzer, text):
     assert not analyzer.check(text).flagged(CAT), [(f.rule_id, f.text) for f in found]
 
 
-def test_configured_giver_roles_extend_the_lexicon(analyzer):
+def test_configured_giver_roles_extend_the_lexicon(analyzer, rules_only):
     text = "Hampers lebaran dari Koperasi Sejahtera Mandiri udah nyampe 🎁 makasih ya"
     # the rules alone do not know the giver (the trained model may suspect it anyway)
-    assert not Analyzer({"model": False}).check(text).flagged(CAT)
+    assert not rules_only.check(text).flagged(CAT)
     a = Analyzer({"lexicon": {CAT: {"giver_role": ["koperasi sejahtera mandiri"]}}})
     assert a.check(text).flagged(CAT)
 

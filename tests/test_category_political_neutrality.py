@@ -85,12 +85,12 @@ def test_civic_information_news_and_everyday_posts_stay_clean(analyzer, text):
 
 
 # ---------------------------------------------------------------- configuration
-def test_local_candidate_added_by_configuration(configured, analyzer):
+def test_local_candidate_added_by_configuration(configured, analyzer, rules_only):
     text = "Ayo dukung Budi Santoso!"
     findings = _mine(configured.check(text))
     assert [(f.rule_id, f.text, f.severity) for f in findings] == [(f"{CAT}.local_candidate", "Budi Santoso", "high")]
     # the default rules do not know the name (the trained model may still read the support)
-    assert _mine(Analyzer({"model": False}).check(text)) == []
+    assert _mine(rules_only.check(text)) == []
 
 
 def test_configured_name_in_news_is_not_flagged(configured):

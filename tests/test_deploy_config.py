@@ -295,11 +295,13 @@ def test_missing_standard_files_are_fine_but_missing_extra_is_an_error(paths, tm
 # ----------------------------------------------------------------------------- live reload
 
 @pytest.fixture
-def live_app(paths, tmp_path):
+def live_app(paths, tmp_path, analyzer):
     extra = tmp_path / "org.toml"
     write(extra, '[guard]\nmode = "warn"\n')
     live = LiveConfig(extra=extra, data_dir=paths[2], interval=0)
-    app = create_app(live.initial())
+    settings = live.initial()
+    assert settings.analyzer == AnalyzerConfig()  # the session's analyzer has this configuration
+    app = create_app(settings, analyzer=analyzer)
     live.attach(app)
     return app, live, extra
 
@@ -393,11 +395,11 @@ def test_last_good_copy_is_not_used_for_other_files(paths, tmp_path):
     assert s.analyzer.lexicon == {} and "pengaturan bawaan" in " ".join(live.problems)
 
 
-def test_watcher_thread_reloads_on_change(paths, tmp_path):
+def test_watcher_thread_reloads_on_change(paths, tmp_path, analyzer):
     extra = tmp_path / "org.toml"
     write(extra, "")
     live = LiveConfig(extra=extra, data_dir=paths[2], interval=0.2)
-    app = create_app(live.initial())
+    app = create_app(live.initial(), analyzer=analyzer)
     live.attach(app)
     live.start()
     try:
@@ -411,8 +413,8 @@ def test_watcher_thread_reloads_on_change(paths, tmp_path):
         live.stop()
 
 
-def test_reload_endpoint_without_live_config_is_409():
-    app = create_app(Settings())
+def test_reload_endpoint_without_live_config_is_409(analyzer):
+    app = create_app(Settings(), analyzer=analyzer)
     r = app.test_client().post("/v1/reload", base_url=BASE, json={})
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "reload_unavailable"
 
@@ -428,44 +430,45 @@ def free_port() -> int:
 
 
 def saring(*args, env=None, **kw):
+    """The real program (``python -m server``), in a process of its own."""
     return subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=60, **kw)
 
 
-def test_config_check_cli(tmp_path):
+def test_config_check_cli(tmp_path, cli):
     good = tmp_path / "good.toml"
     good.write_text(f'[lexicon.political_neutrality]\ncandidates = ["{CANDIDATE}"]\n', encoding="utf-8")
-    r = saring("config", "check", str(good))
+    r = cli("config", "check", str(good))
     assert r.returncode == 0 and "valid" in r.stdout
     bad = tmp_path / "bad.toml"
     bad.write_text('[guard]\nmode = block\n', encoding="utf-8")
-    r = saring("config", "check", str(bad))
+    r = saring("config", "check", str(bad))  # the real program: exit code 1 as a script sees it
     assert r.returncode == 1
     assert "GALAT" in r.stdout and "baris 2" in r.stdout and "TIDAK VALID" in r.stdout
-    r = saring("config", "check", str(tmp_path / "missing.toml"))
+    r = cli("config", "check", str(tmp_path / "missing.toml"))
     assert r.returncode == 1 and "tidak ditemukan" in r.stdout
-    r = saring("config", "check")
+    r = cli("config", "check")
     assert r.returncode == 2
 
 
-def test_config_show_and_paths(paths):
+def test_config_show_and_paths(paths, cli):
     machine, user, data = paths
     write(machine, '[guard]\nmode = "block"\n[lock]\nkeys = ["guard.mode"]\n')
     write(user, '[guard]\nmode = "warn"\n')
     env = {"SARING_MACHINE_CONFIG": str(machine), "SARING_USER_CONFIG": str(user), "SARING_DATA_DIR": str(data)}
-    r = saring("config", "show", env=env)
+    r = cli("config", "show", env=env)
     assert r.returncode == 0
     shown = json.loads(r.stdout[r.stdout.index("{"):])
     assert shown["guard"]["mode"] == "block" and "dikunci" in r.stderr
-    r = saring("config", "paths", env=env)
+    r = cli("config", "paths", env=env)
     assert str(machine) in r.stdout and str(data) in r.stdout
 
 
-def test_doctor_reports_missing_server_and_bad_config(paths, tmp_path):
+def test_doctor_reports_missing_server_and_bad_config(paths, tmp_path, cli):
     machine, user, data = paths
     write(user, "[guard\n")
     env = {"SARING_MACHINE_CONFIG": str(machine), "SARING_USER_CONFIG": str(user), "SARING_DATA_DIR": str(data)}
-    r = saring("doctor", "--port", str(free_port()), env=env)
+    r = cli("doctor", "--port", str(free_port()), env=env)
     assert r.returncode == 1
     assert "GALAT" in r.stdout and "bukan TOML yang valid" in r.stdout and "tidak ada server" in r.stdout
     assert "Perbaiki:" in r.stdout and "berkas aturan" in r.stdout
@@ -473,13 +476,13 @@ def test_doctor_reports_missing_server_and_bad_config(paths, tmp_path):
 
 # ----------------------------------------------------------------------------- logs, stats
 
-def test_logs_never_contain_post_text(paths, tmp_path):
+def test_logs_never_contain_post_text(paths, tmp_path, analyzer):
     from server.logsetup import setup_logging
 
     log_path = setup_logging("debug", paths[2], console=False)
     try:
         live = LiveConfig(extra=None, data_dir=paths[2], interval=0)
-        app = create_app(live.initial())
+        app = create_app(live.initial(), analyzer=analyzer)
         live.attach(app)
         client = app.test_client()
         secret = "Rahasia-XYZZY-12345 beli Rolex 500 juta NIK 3171234567890001"

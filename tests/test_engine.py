@@ -140,8 +140,8 @@ def test_invalid_token_pattern_is_refused_at_load_with_rule_id():
         ruleset([rule(terms=[], patterns=[[{"NORM": {"WHAT": "x"}}]])])
 
 
-def test_lexicon_additions_from_configuration():
-    base = Analyzer({"model": False})  # the rules alone: the model may well see the campaign
+def test_lexicon_additions_from_configuration(rules_only):
+    base = rules_only  # the rules alone: the model may well see the campaign
     text = "Ayo kita menangkan Budi Santoso di pilkada nanti!"
     assert not any(f.category == "political_neutrality" for f in base.check(text).findings)
     extended = Analyzer({"lexicon": {"political_neutrality": {"candidates": ["Budi Santoso"]}}})

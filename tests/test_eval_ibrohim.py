@@ -43,10 +43,8 @@ def test_clean_tweet_undoes_storage_artefacts(mod):
 
 
 @needs_shared("data/ibrohim2019/re_dataset_dev.csv")
-def test_abusive_label_targets(mod):
-    from nlp import Analyzer
-
-    result = mod.evaluate(mod.load_tweets(DATA), Analyzer())
+def test_abusive_label_targets(mod, analyzer):
+    result = mod.evaluate(mod.load_tweets(DATA), analyzer)
     m = result["warning_plus"]["abusive"]
     assert m["support"] > 1000
     assert m["precision"] >= TARGET_P, m

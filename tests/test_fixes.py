@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp import Analyzer
 from nlp.fixes import mask_digits, replacements_for
-
-
-@pytest.fixture(scope="module")
-def analyzer():
-    return Analyzer()
 
 
 def _finding(analyzer, text, rule_id):

@@ -6,6 +6,8 @@ import pytest
 
 from saring_testlib import start_server, stop_server
 
+pytestmark = pytest.mark.slow  # every test here talks to a real `saring serve` process
+
 EXT = "chrome-extension://ldjhkggihnbfhglcndojbckekmpmlmff"
 
 
