@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,17 @@ from saring_testlib import ROOT, SHARED, LiveServer, free_port, run_cli, start_s
 os.environ.setdefault("SARING_MACHINE_CONFIG", "")
 os.environ.setdefault("SARING_USER_CONFIG", "")
 os.environ.setdefault("SARING_DATA_DIR", tempfile.mkdtemp(prefix="saring-test-data-"))
+
+
+def pytest_collection_finish(session):
+    """The offline bundle of test_deploy_e2e.py (build, then install into a fresh venv: half a
+    minute of pip) starts at once in a background thread when the session will run that module,
+    instead of when its first test is reached."""
+    e2e = next((item.module for item in session.items
+                if getattr(item, "module", None) is not None and item.module.__name__.endswith("test_deploy_e2e")), None)
+    if e2e is not None:
+        factory = getattr(session.config, "_tmp_path_factory", None)  # tmp_path_factory's, before any fixture
+        e2e.prepare_in_background(factory.mktemp("e2e") if factory else Path(tempfile.mkdtemp(prefix="saring-e2e-")))
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,9 @@ broken → the server still answers with the last good rules, /v1/health reports
 `saring config check` exits non-zero with a plain-language message → `saring doctor` says what to
 fix, then all good once the file is fixed. Logs never contain the post.
 
-One bundle build per test session (downloads wheels from PyPI, uses pip's cache). Set
-SARING_BUNDLE_DIR to reuse a bundle already built by scripts/build_bundle.py.
+One bundle build per test session (downloads wheels from PyPI, uses pip's cache), started in
+the background when the session begins (see ``prepare_in_background``). Set SARING_BUNDLE_DIR
+to reuse a bundle already built by scripts/build_bundle.py.
 Measured numbers go to bench_results/deploy_e2e.json.
 """
 
@@ -51,12 +52,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def bundle(tmp_path_factory) -> Path:
-    prebuilt = os.environ.get("SARING_BUNDLE_DIR")
-    if prebuilt:
-        return Path(prebuilt)
-    out = tmp_path_factory.mktemp("bundle") / "saring-bundle"
+def _build_bundle(out: Path) -> Path:
     started = time.monotonic()
     r = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_bundle.py"), "--target", LINUX_TARGET,
                         "--target", "windows-cp312", "--out", str(out)], capture_output=True, text=True,
@@ -68,17 +64,47 @@ def bundle(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def venv(bundle, tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("machine") / "opt-saring"
+def _install(bundle: Path, target: Path, cwd: Path) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(target)], check=True, timeout=300)
     started = time.monotonic()
     r = subprocess.run([str(target / "bin" / "pip"), "install", "--no-index", "--find-links", str(bundle), "saring"],
-                       capture_output=True, text=True, timeout=900, env={**os.environ, **OFFLINE_ENV},
-                       cwd=tmp_path_factory.mktemp("cwd"))
+                       capture_output=True, text=True, timeout=900, env={**os.environ, **OFFLINE_ENV}, cwd=cwd)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
     METRICS["offline_install_s"] = round(time.monotonic() - started, 1)
     return target
+
+
+# Building the bundle and installing it take half a minute of pip that needs nothing from the
+# other tests: conftest.py starts them in a background thread as soon as the session knows it
+# will run this module, and the fixtures below wait for them (the suite's other tests use the
+# other core meanwhile).  Run on its own, the module does the same when its fixtures ask.
+_prepared: dict = {}
+
+
+def prepare_in_background(root: Path) -> None:
+    if "bundle" in _prepared:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    prebuilt = os.environ.get("SARING_BUNDLE_DIR")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="saring-e2e")
+    bundle = pool.submit(lambda: Path(prebuilt) if prebuilt else _build_bundle(root / "bundle" / "saring-bundle"))
+    (root / "machine").mkdir(parents=True, exist_ok=True)
+    (root / "cwd").mkdir(parents=True, exist_ok=True)
+    venv = pool.submit(lambda: _install(bundle.result(), root / "machine" / "opt-saring", root / "cwd"))
+    pool.shutdown(wait=False)
+    _prepared.update(bundle=bundle, venv=venv)
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory) -> Path:
+    prepare_in_background(tmp_path_factory.mktemp("e2e"))
+    return _prepared["bundle"].result()
+
+
+@pytest.fixture(scope="session")
+def venv(bundle) -> Path:
+    return _prepared["venv"].result()
 
 
 def write_metrics():
