@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, request
 from nlp import CATEGORIES, __version__
 
 from .errors import ApiError
-from .state import current_analyzer, current_settings, server_state, stats_store
+from .state import config_problems, current_analyzer, current_settings, stats_store
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 
@@ -68,7 +68,7 @@ def check():
 def health():
     analyzer = current_analyzer()
     body = {"status": "ok", "version": __version__, "rules": analyzer.rule_count}
-    problems = server_state().config_problems
+    problems = config_problems()
     if problems:
         body["config"] = {"status": "error", "problems": list(problems)}
     return jsonify(body)

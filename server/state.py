@@ -85,3 +85,7 @@ def stats_store(app: Flask | None = None) -> StatsStore | None:
 
 def live_config(app: Flask | None = None) -> LiveConfig | None:
     return server_state(app).live_config
+
+
+def config_problems(app: Flask | None = None) -> list[str]:
+    return server_state(app).config_problems
