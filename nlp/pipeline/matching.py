@@ -98,6 +98,7 @@ class _AnchorGroup:
 class SharedMatcher:
     def __init__(self, nlp: Language):
         self._nlp = nlp
+        self._norm_pipe = None  # the normaliser, found on first use (see _normalizer)
         self.vocab = nlp.vocab
         # Phrases of one word (most lexicon entries) are a dict lookup per token; longer
         # phrases go to spaCy's PhraseMatcher, whose tree then stays small.
@@ -129,10 +130,15 @@ class SharedMatcher:
     def _normalizer(self):
         """The pipeline's component that writes ``token.norm`` (its factory says so, as this
         one's says it requires it): ``saring_normalizer``."""
-        for name in self._nlp.pipe_names:
-            if "token.norm" in self._nlp.get_pipe_meta(name).assigns:
-                return self._nlp.get_pipe(name)
-        raise ValueError(f"{MATCHER_NAME} needs a component that assigns token.norm before it (saring_normalizer)")
+        if self._norm_pipe is None:
+            for name in self._nlp.pipe_names:
+                if "token.norm" in self._nlp.get_pipe_meta(name).assigns:
+                    self._norm_pipe = self._nlp.get_pipe(name)
+                    break
+            else:
+                raise ValueError(f"{MATCHER_NAME} needs a component that assigns token.norm before it "
+                                 f"(saring_normalizer)")
+        return self._norm_pipe
 
     def phrase_key(self, name: str, entries: list[str]) -> str:
         """Register a list of phrases (``=term`` matches the spelling only) and return its key.
