@@ -266,6 +266,17 @@ class Analyzer:
         if locale not in LOCALES:
             raise ValueError(f"locale must be one of {', '.join(LOCALES)}")
 
+    def _run(self, texts: list[str], disable: list[str]) -> list:
+        """The pipeline over a batch of posts: each component in turn, over the whole batch at
+        once where it can (the model scores a batch in one go).  What ``nlp.pipe`` does, less
+        its per-call cost (~40 µs, 10% of a short post's check)."""
+        docs = [self.nlp.make_doc(t) for t in texts]
+        for name, proc in self.nlp.pipeline:
+            if name in disable:
+                continue
+            docs = list(proc.pipe(docs, batch_size=len(docs))) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+        return docs
+
     def _report(self, text: str, doc, locale: str) -> Report:
         findings = []
         for span in doc.spans.get(FINDINGS_KEY, []):
@@ -287,7 +298,7 @@ class Analyzer:
 
     def check_many(self, texts: Iterable[str], categories: Iterable[str] | None = None,
                    locale: str = "id", batch_size: int = 64) -> list[Report]:
-        """Many posts, streamed through ``nlp.pipe`` in batches."""
+        """Many posts, run through the pipeline in batches of ``batch_size``."""
         cats = set(categories) if categories is not None else None
         self._validate_args(cats, locale)
         texts = list(texts)
@@ -302,7 +313,6 @@ class Analyzer:
             chunk = todo[start:start + batch_size]
             with self._lock, _no_gc_pauses():
                 self._enter_zone(len(chunk))
-                docs = self.nlp.pipe([texts[i] for i in chunk], batch_size=batch_size, disable=disable)
-                for i, doc in zip(chunk, docs):
+                for i, doc in zip(chunk, self._run([texts[i] for i in chunk], disable)):
                     reports[i] = self._report(texts[i], doc, locale)
         return reports
