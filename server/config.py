@@ -167,7 +167,7 @@ class Problems:
 _TOP = {"server", "categories", "severity", "lexicon", "guard", "stats", "model", "lock"}
 _SERVER = {"host", "port", "allowed_hosts", "extension_ids", "firefox_origins", "log_level"}
 _STATS = {"enabled", "share_with_office", "office_dir", "retention_weeks"}
-_MODEL_THRESHOLDS = ("warning", "info", "clean")
+_MODEL_THRESHOLDS = ("warning", "info", "clean", "short")
 
 
 def _is_str_list(value) -> bool:
@@ -344,7 +344,7 @@ def validate(data: dict, where: str, text: str = "", layer: str = "user") -> tup
             elif key == "thresholds":
                 if not isinstance(value, dict):
                     p.error(keys, "model.thresholds harus berupa bagian [model.thresholds.<kategori>] berisi "
-                                  "warning/info/clean = angka 0 sampai 1.")
+                                  "warning/info/clean/short = angka 0 sampai 1.")
                     continue
                 th = {}
                 for cat, values in value.items():
@@ -354,7 +354,7 @@ def validate(data: dict, where: str, text: str = "", layer: str = "user") -> tup
                                       f"Kategori: {', '.join(CATEGORIES)}.")
                         continue
                     if not isinstance(values, dict):
-                        p.error(where, f"model.thresholds.{cat} harus berupa bagian berisi warning/info/clean = angka.")
+                        p.error(where, f"model.thresholds.{cat} harus berupa bagian berisi warning/info/clean/short = angka.")
                         continue
                     cat_out = {}
                     for name, number in values.items():
