@@ -237,3 +237,15 @@ def test_explaining_a_long_repetitive_post_scores_each_distinct_word_once(analyz
     assert 0 < end - start <= 60
     assert sizes[-1] <= 1 + 7
     assert words and all(w.lower() in "koleksi arwana super red ku nambah lagi".split() for w in words)
+
+
+def test_a_work_sentence_beside_a_risky_one_does_not_lower_it(analyzer):
+    # As a whole, the post reads clean to the model (the service notice outweighs the rest);
+    # the sentences holding the rules' evidence do not, so the rules' findings stand.
+    text = ("Selamat pagi, hari ini pelayanan KTP elektronik buka sampai pukul 15.00. "
+            "Baru beli Rolex lagi. Ayo coblos nomor 2 di pilkada besok!")
+    scores = analyzer.model_scores([text])[0]
+    assert scores["flexing"] <= analyzer.model_thresholds["flexing"]["clean"] * 20  # the post is diluted
+    found = {f.rule_id: f.severity for f in analyzer.check(text).findings}
+    assert found.get("flexing.luxury_brand") == "warning"
+    assert found.get("political_neutrality.vote_for_number") == "high"

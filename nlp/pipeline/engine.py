@@ -333,6 +333,15 @@ class CategoryChecker:
             return None
         return doc.cats.get(self.category)
 
+    def _clause_clean(self, doc: Doc, start: int, end: int) -> bool:
+        """The clause holding the evidence does not read as risky on its own.  A post-wide score
+        is diluted by what else the post says: "Pelayanan KTP elektronik buka sampai pukul
+        15.00. Baru beli Rolex lagi" scores clean as a whole, and its Rolex must stay flagged.
+        (A clause is not required to score clean itself: a few words alone sit near the
+        model's prior, and only the whole post makes it confident.)"""
+        textcat = self._nlp.get_pipe(MODEL_PIPE)
+        return textcat.clause_score(doc, self.category, start, end) < self.model_thresholds.get("info", 1.01)
+
     def _model_levels(self, doc: Doc) -> tuple[float, float]:
         """(warning, info) thresholds for this post: on a short post, ``short`` for both."""
         warning = self.model_thresholds.get("warning", 1.01)
@@ -416,7 +425,8 @@ class CategoryChecker:
                             break
                 lowerable = rule.lowerable and not rule.model and rule.id not in self._overridden
                 if (score is not None and lowerable and severity != "info"
-                        and score <= self.model_thresholds.get("clean", -1.0)):
+                        and score <= self.model_thresholds.get("clean", -1.0)
+                        and self._clause_clean(doc, e.start, e.end)):
                     severity = "info"  # the model judges the post clean with high confidence
                 ch_s, ch_e = _visible(text, e.start_char, e.end_char)
                 c = _Candidate(ch_s, ch_e, severity, rule, e.value, e.attrs)

@@ -174,6 +174,17 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         words = self._weighty_words(doc, start, end, col, max_words, stop_norms)
         return start, end, score, words
 
+    def clause_score(self, doc: Doc, label: str, start: int, end: int) -> float:
+        """The score of the clause(s) holding tokens ``start:end``: a rule's evidence is judged
+        where it stands, so a work sentence beside it cannot make it look clean."""
+        col = list(self.labels).index(label)
+        lo = max(0, start - MAX_CLAUSE_TOKENS)
+        hi = min(len(doc), end + MAX_CLAUSE_TOKENS)
+        around = [(s + lo, e + lo) for s, e in clause_spans(doc[lo:hi])]
+        hit = [(s, e) for s, e in around if s < end and e > start] or [(start, end)]
+        piece = _pieces(doc, [(hit[0][0], hit[-1][1])])
+        return float(self.score_docs(piece)[0, col])
+
     def _weighty_words(self, doc, start, end, col, max_words, stop_norms):
         span = doc[start:end]
         base_doc = _pieces(doc, [(start, end)])[0]
