@@ -46,7 +46,8 @@ class AnalyzerConfig:
       named lexicon of that category's rule file;
     - ``model``: ``False`` switches the trained model off (rules only);
     - ``model_thresholds``: ``{"flexing": {"warning": 0.9, "info": 0.6, "clean": 0.02}}`` replaces
-      the calibrated thresholds of a category (any of the three keys).
+      the calibrated thresholds of a category (any of the four keys; ``short`` is the warning
+      threshold for posts of at most eight words, which get no ``info`` nudge).
     """
 
     categories: dict[str, bool] = field(default_factory=dict)

@@ -69,13 +69,24 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # Lower floors where dev allows more recall (issue 11 follow-up): at these the hybrid keeps
 # precision >= 0.92 on dev and flags <= 2% of clean dev posts, and every work post of the
 # kinerja / false-alarm tests stays below the ``info`` threshold (0.9 x warning) with a margin
-# (their highest model scores: confidential_info 0.38, gratification 0.37). Flexing (0.48 on a
+# (their highest model scores: confidential_info 0.38, gratification 0.37). facility_misuse was
+# 0.45 too, and went back to 0.55: at 0.45 it warned on a clean post about sharing a hotel room
+# on a duty trip (0.545) in the shared development corpus. Flexing (0.48 on a
 # work post), misinformation (0.53 on a call to spread a duty notice, which must stay a nudge),
 # political_neutrality (real-text false alarms), personal_data (no recall gained on dev at 0.5,
 # a shop's phone number flagged in real text) and hate_abuse keep 0.55.
-WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.45, "facility_misuse": 0.45}
+WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.45}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
-CLEAN_GRID = [0.0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1]
+# ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
+# that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
+# misinformation; a draft regulation being shared scored 0.043 for confidential_info).
+CLEAN_GRID = [0.0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.015, 0.02, 0.03]
+# Short posts (at most eight words, nlp/pipeline/engine.py SHORT_POST_WORDS): the model warns
+# only from this score, and gives no info nudge.  A few words move a bag-of-words score far from
+# its prior, and everyday short texts ("Hubungi saya di 0812****7890 ya", "Terima kasih") are
+# rare in the corpus.  Chosen on dev (short posts of dev: model warnings right/wrong 85/5 at
+# the category thresholds, 73/1 at 0.7, 54/1 at 0.8).
+SHORT_POST_WARNING = 0.7
 LOWER_COST = 0.02  # share of the rules' right dev warnings the model may lower
 
 
@@ -376,7 +387,10 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict]) -> di
                 warn = t
                 break
         warn = max(warn, WARNING_FLOOR_BY_CATEGORY.get(c, WARNING_FLOOR))
-        info = round(warn * 0.9, 3)
+        # the info band is narrow: a nudge is still something the user reads, and below 0.95 x
+        # warning it fell on plain work sentences ("Petugas memeriksa ... barang bawaan
+        # penumpang", gratification 0.42 at warning 0.45)
+        info = round(warn * 0.95, 3)
         # lowering: the rule findings the model would lower on dev must be mostly false alarms
         # (at least three for each right one) and cost at most 2% of the rules' right warnings
         # (a few dozen right warnings per category on dev say little about the tail: the
@@ -392,7 +406,7 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict]) -> di
                 clean = t
             else:
                 break
-        out[c] = {"warning": warn, "info": info, "clean": clean}
+        out[c] = {"warning": warn, "info": info, "clean": clean, "short": max(warn, SHORT_POST_WARNING)}
     return out
 
 
@@ -508,7 +522,7 @@ def main(argv=None) -> int:
         meta["thresholds"] = calibrate(parts["dev"], flags, scores)
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         for c, t in meta["thresholds"].items():
-            print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}")
+            print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}")
         return 0
     if args.sample:
         rng = random.Random(args.seed)
@@ -542,7 +556,7 @@ def main(argv=None) -> int:
         export_model(trained, args.out, thresholds, build)
     print("thresholds (dev):")
     for c, t in thresholds.items():
-        print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}")
+        print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}")
     if parts["test"] and not args.sample:
         res = evaluate_split(parts["test"], args.out)
         print("test split (precision/recall): rules | model | hybrid")

@@ -329,9 +329,9 @@ _TABLES: dict[str, Table] = {
                                 "Daftar yang bisa ditambah: {known}.", _lexicon_names, "<lexicon>", value_first=True),
     "lock": Table(SECTION, KNOWN_KEYS),
     "model": Table(SECTION, KNOWN_KEYS),
-    "model.thresholds": Table("{path} harus berupa bagian [{path}.<kategori>] berisi warning/info/clean = angka "
+    "model.thresholds": Table("{path} harus berupa bagian [{path}.<kategori>] berisi warning/info/clean/short = angka "
                               "0 sampai 1.", "[{path}]: " + UNKNOWN_CATEGORY, _categories, "<category>"),
-    "model.thresholds.<category>": Table("{path} harus berupa bagian berisi warning/info/clean = angka.",
+    "model.thresholds.<category>": Table("{path} harus berupa bagian berisi warning/info/clean/short = angka.",
                                          "{path} tidak dikenal, diabaikan. Yang dikenal: {known}.",
                                          _threshold_names, "<threshold>"),
     "server": Table(SECTION, KNOWN_KEYS),

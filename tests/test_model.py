@@ -176,3 +176,71 @@ def test_training_is_deterministic_on_a_small_sample(tmp_path):
     # the small model works in the analyzer like the shipped one
     small = Analyzer(model_dir=a)
     assert small.model_enabled and small.model_scores(["Baru beli Rolex 250jt"])[0].keys() == set(CATEGORIES)
+
+
+# Everyday short texts sit near the model's prior (~0.3) and a word or two can push them over a
+# threshold; on a post of at most eight words the model warns only from `short`, never nudges.
+EVERYDAY_SHORT = [
+    "Hubungi saya di 0812****7890 ya",
+    "Terima kasih",
+    "Hubungi saya",
+    "ok siap pak",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY_SHORT)
+def test_everyday_short_texts_get_no_model_finding(analyzer, text):
+    assert not [f for f in analyzer.check(text).findings if f.rule_id.endswith(".model")]
+
+
+def test_the_short_post_threshold_decides_on_short_posts():
+    text = "Hubungi saya di 0812****7890 ya"
+    loose = Analyzer({"model": {"thresholds": {"flexing": {"warning": 0.01, "info": 0.01, "short": 0.01}}}})
+    found = _model_findings(loose.check(text), "flexing")
+    assert found and found[0].severity == "warning"
+    # a short post gets no info nudge: below `short` the model says nothing at all
+    quiet = Analyzer({"model": {"thresholds": {"flexing": {"warning": 0.01, "info": 0.01, "short": 1.0}}}})
+    assert not _model_findings(quiet.check(text), "flexing")
+    # the same threshold does not apply to a post longer than eight words
+    longer = "Hubungi saya di 0812****7890 ya kalau mau pesan kue lebaran buatan istri saya"
+    assert _model_findings(quiet.check(longer), "flexing")
+
+
+def test_a_post_with_no_words_gets_no_model_finding(analyzer):
+    # emoji only: the score is the model's prior, and no word carries it
+    for text in ["💎" * 40, "😎🔥💯 " * 30, "!!! ??? ..."]:
+        assert not [f for f in analyzer.check(text).findings if f.rule_id.endswith(".model")], text
+
+
+def test_explaining_a_long_repetitive_post_scores_each_distinct_word_once(analyzer, monkeypatch):
+    from nlp.pipeline.model import SaringTextCategorizer
+
+    sizes = []
+    original = SaringTextCategorizer.score_docs
+
+    def counting(self, docs):
+        docs = list(docs)
+        sizes.append(len(docs))
+        return original(self, docs)
+
+    monkeypatch.setattr(SaringTextCategorizer, "score_docs", counting)
+    textcat = analyzer.nlp.get_pipe("saring_textcat")
+    doc = analyzer.nlp("Koleksi arwana super red ku nambah lagi " * 500)
+    start, end, _score, words = textcat.explain(doc, "flexing")
+    # a window of at most 60 tokens carries the score, and the leave-one-out batch holds the
+    # clause plus one variant per distinct word (7 here), not one per token (3,500)
+    assert 0 < end - start <= 60
+    assert sizes[-1] <= 1 + 7
+    assert words and all(w.lower() in "koleksi arwana super red ku nambah lagi".split() for w in words)
+
+
+def test_a_work_sentence_beside_a_risky_one_does_not_lower_it(analyzer):
+    # As a whole, the post reads clean to the model (the service notice outweighs the rest);
+    # the sentences holding the rules' evidence do not, so the rules' findings stand.
+    text = ("Selamat pagi, hari ini pelayanan KTP elektronik buka sampai pukul 15.00. "
+            "Baru beli Rolex lagi. Ayo coblos nomor 2 di pilkada besok!")
+    scores = analyzer.model_scores([text])[0]
+    assert scores["flexing"] <= analyzer.model_thresholds["flexing"]["clean"] * 20  # the post is diluted
+    found = {f.rule_id: f.severity for f in analyzer.check(text).findings}
+    assert found.get("flexing.luxury_brand") == "warning"
+    assert found.get("political_neutrality.vote_for_number") == "high"

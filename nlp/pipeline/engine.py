@@ -47,7 +47,12 @@ NEGATION_LOOKBACK = 2
 MAX_FINDINGS_PER_CATEGORY = 20
 _OCC_KEY = "saring.occurrences"  # per post: term keys -> their sorted occurrences (shared by categories)
 MODEL_PIPE = "saring_textcat"
-MODEL_THRESHOLD_KEYS = ("warning", "info", "clean")
+MODEL_THRESHOLD_KEYS = ("warning", "info", "clean", "short")
+# A post of at most this many words is "short": a handful of words moves a bag-of-words score a
+# long way from its prior (~0.3), so everyday short texts ("Hubungi saya di 0812****7890 ya",
+# "Terima kasih") can cross ``warning`` on one or two words.  On a short post the model warns
+# only from the category's ``short`` threshold and gives no ``info`` nudge (docs/model.md).
+SHORT_POST_WORDS = 8
 
 
 @dataclass(slots=True)
@@ -334,11 +339,32 @@ class CategoryChecker:
             return None
         return doc.cats.get(self.category)
 
+    def _clause_clean(self, doc: Doc, start: int, end: int) -> bool:
+        """The clause holding the evidence does not read as risky on its own.  A post-wide score
+        is diluted by what else the post says: "Pelayanan KTP elektronik buka sampai pukul
+        15.00. Baru beli Rolex lagi" scores clean as a whole, and its Rolex must stay flagged.
+        (A clause is not required to score clean itself: a few words alone sit near the
+        model's prior, and only the whole post makes it confident.)"""
+        textcat = self._nlp.get_pipe(MODEL_PIPE)
+        return textcat.clause_score(doc, self.category, start, end) < self.model_thresholds.get("info", 1.01)
+
+    def _model_levels(self, doc: Doc) -> tuple[float, float]:
+        """(warning, info) thresholds for this post: on a short post, ``short`` for both."""
+        warning = self.model_thresholds.get("warning", 1.01)
+        info = self.model_thresholds.get("info", 1.01)
+        short = self.model_thresholds.get("short")
+        if short is not None and _word_count(doc, SHORT_POST_WORDS + 1) <= SHORT_POST_WORDS:
+            warning = max(warning, short)
+            info = warning
+        return warning, info
+
     def _model_evidence(self, doc: Doc, score: float) -> list[Evidence]:
         """The clause that carries the category's score, and the words that weighed most."""
         textcat = self._nlp.get_pipe(MODEL_PIPE)
         start, end, _clause_score, words = textcat.explain(doc, self.category)
-        if end <= start:
+        if end <= start or not words:
+            # no word of the post carries the score (an emoji-only or near-empty post sits at the
+            # model's prior): the model has nothing to point at, so it says nothing
             return []
         span = doc[start:end]
         ch_s, ch_e = trim_span(doc_text(doc), span.start_char, span.end_char)
@@ -356,7 +382,8 @@ class CategoryChecker:
         if hits or entities:
             labels = _entities_by_label(doc).keys() if entities else ()
             candidates = self._candidates(hits, labels)
-        if score is not None and self._model_rules and score >= self.model_thresholds.get("info", 1.01):
+        warn_at, info_at = self._model_levels(doc) if score is not None else (1.01, 1.01)
+        if score is not None and self._model_rules and score >= info_at:
             candidates = candidates + self._model_rules
         if not candidates:
             return doc
@@ -373,7 +400,7 @@ class CategoryChecker:
                 if any(SEVERITY_RANK[c.severity] >= SEVERITY_RANK["warning"] for c in candidates_found):
                     continue
                 nudges = [c for c in candidates_found if c.severity == "info" and c.lowerable]
-                if nudges and score >= self.model_thresholds.get("warning", 1.01):
+                if nudges and score >= warn_at:
                     # a rule already points at the words and the model confirms the risk: its
                     # finding (more precise, more specific) becomes the warning
                     for c in nudges:
@@ -393,7 +420,7 @@ class CategoryChecker:
                     if self._any_near(doc, hits, rule.not_near, ev, nw):
                         continue
                 if e.score is not None:
-                    severity = "warning" if e.score >= self.model_thresholds.get("warning", 1.01) else "info"
+                    severity = "warning" if e.score >= warn_at else "info"
                 else:
                     severity = rule.severity
                     for esc in rule.escalate:
@@ -404,7 +431,8 @@ class CategoryChecker:
                             break
                 lowerable = rule.lowerable and not rule.model and rule.id not in self._overridden
                 if (score is not None and lowerable and severity != "info"
-                        and score <= self.model_thresholds.get("clean", -1.0)):
+                        and score <= self.model_thresholds.get("clean", -1.0)
+                        and self._clause_clean(doc, e.start, e.end)):
                     severity = "info"  # the model judges the post clean with high confidence
                 ch_s, ch_e = _visible(text, e.start_char, e.end_char)
                 c = _Candidate(ch_s, ch_e, severity, rule, e.value, e.attrs)
@@ -557,3 +585,14 @@ def _resolve_overlaps(found: list["_Candidate"]) -> list["_Candidate"]:
         elif SEVERITY_RANK[c.severity] > SEVERITY_RANK[last.severity]:
             kept[-1] = c
     return kept
+
+
+def _word_count(doc: Doc, stop_at: int) -> int:
+    """Tokens with a letter or digit, counted up to ``stop_at`` (a long post stops early)."""
+    n = 0
+    for t in doc:
+        if any(c.isalnum() for c in t.text):
+            n += 1
+            if n >= stop_at:
+                break
+    return n

@@ -159,9 +159,11 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         words are those whose removal lowers the clause's score most.
         """
         col = list(self.labels).index(label)
-        clauses = clause_spans(doc)
+        # a very long post is explained from its first MAX_EXPLAIN_TOKENS tokens: the finding
+        # still underlines a clause that carries the score, and a check stays well under a second
+        clauses = clause_spans(doc[:MAX_EXPLAIN_TOKENS]) if len(doc) > MAX_EXPLAIN_TOKENS else clause_spans(doc)
         if len(clauses) > 1:
-            pieces = [doc[s:e].as_doc() for s, e in clauses]
+            pieces = _pieces(doc, clauses)
             scores = self.score_docs(pieces)[:, col]
             best = int(numpy.argmax(scores))
             start, end = clauses[best]
@@ -172,16 +174,34 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         words = self._weighty_words(doc, start, end, col, max_words, stop_norms)
         return start, end, score, words
 
+    def clause_score(self, doc: Doc, label: str, start: int, end: int) -> float:
+        """The score of the clause(s) holding tokens ``start:end``: a rule's evidence is judged
+        where it stands, so a work sentence beside it cannot make it look clean."""
+        col = list(self.labels).index(label)
+        lo = max(0, start - MAX_CLAUSE_TOKENS)
+        hi = min(len(doc), end + MAX_CLAUSE_TOKENS)
+        around = [(s + lo, e + lo) for s, e in clause_spans(doc[lo:hi])]
+        hit = [(s, e) for s, e in around if s < end and e > start] or [(start, end)]
+        piece = _pieces(doc, [(hit[0][0], hit[-1][1])])
+        return float(self.score_docs(piece)[0, col])
+
     def _weighty_words(self, doc, start, end, col, max_words, stop_norms):
         span = doc[start:end]
-        base_doc = span.as_doc()
-        candidates = [i for i, t in enumerate(span) if any(c.isalnum() for c in t.text) and t.norm_ not in stop_norms]
-        if not candidates:
+        base_doc = _pieces(doc, [(start, end)])[0]
+        # The features are word *presence*: leaving out one of three "Rolex" changes nothing, so
+        # a word is left out everywhere it occurs, and each distinct word is scored once (a post
+        # that repeats one word thousands of times costs one variant, not thousands).
+        occurrences: dict[int, list[int]] = {}
+        for i, t in enumerate(span):
+            if any(c.isalnum() for c in t.text) and t.norm_ not in stop_norms:
+                occurrences.setdefault(t.norm, []).append(i)
+        if not occurrences:
             return []
-        variants = [_without(base_doc, i) for i in candidates]
+        groups = list(occurrences.values())
+        variants = [_without(base_doc, set(g)) for g in groups]
         scores = self.score_docs([base_doc] + variants)[:, col]
         base = float(scores[0])
-        drops = sorted(((base - float(s), i) for s, i in zip(scores[1:], candidates)), reverse=True)
+        drops = sorted(((base - float(s), g[0]) for s, g in zip(scores[1:], groups)), reverse=True)
         words, seen = [], set()
         for drop, i in drops:
             if drop <= 1e-4 or len(words) >= max_words:
@@ -193,9 +213,30 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         return words
 
 
-def _without(doc: Doc, i: int) -> Doc:
-    """``doc`` with token ``i`` left out (features copied, nothing re-normalised)."""
-    keep = [j for j in range(len(doc)) if j != i]
+def _pieces(doc: Doc, ranges) -> list[Doc]:
+    """Standalone docs of token ranges, with the features the model reads.  ``Span.as_doc``
+    copies the whole post's arrays for each piece: quadratic on a long post."""
+    ranges = list(ranges)
+    if not ranges:
+        return []
+    lo, hi = min(s for s, _ in ranges), max(e for _, e in ranges)
+    window = doc[lo:hi]  # only the stretch the pieces cover (a long post is explained in part)
+    arr = window.to_array([NORM, LEMMA])
+    texts = [t.text for t in window]
+    spaces = [bool(t.whitespace_) for t in window]
+    out = []
+    for s, e in ranges:
+        s, e = s - lo, e - lo
+        piece = Doc(doc.vocab, words=texts[s:e], spaces=spaces[s:e])
+        if e > s:
+            piece.from_array([NORM, LEMMA], numpy.ascontiguousarray(arr[s:e], dtype="uint64"))
+        out.append(piece)
+    return out
+
+
+def _without(doc: Doc, leave_out: set[int]) -> Doc:
+    """``doc`` without the tokens ``leave_out`` (features copied, nothing re-normalised)."""
+    keep = [j for j in range(len(doc)) if j not in leave_out]
     words = [doc[j].text for j in keep]
     spaces = [bool(doc[j].whitespace_) for j in keep]
     out = Doc(doc.vocab, words=words, spaces=spaces)
@@ -206,6 +247,8 @@ def _without(doc: Doc, i: int) -> Doc:
 
 
 # A clause ends at sentence punctuation, a line break, or a comma/semicolon/colon/dash.
+MAX_CLAUSE_TOKENS = 60
+MAX_EXPLAIN_TOKENS = 4000
 _CLAUSE_END = re.compile(r"^(?:[.!?…;:]+|,|—|–|\n+)$")
 
 
@@ -227,7 +270,12 @@ def clause_spans(doc: Doc, min_tokens: int = 3) -> list[tuple[int, int]]:
             merged[-1][2] += words
         else:
             merged.append([s[0], s[1], words])
-    return [(s, e) for s, e, _ in merged]
+    # a clause without punctuation can be a whole long post: explain it in windows of at most
+    # MAX_CLAUSE_TOKENS, so explaining stays linear in the post's length
+    out = []
+    for s, e, _ in merged:
+        out.extend((w, min(e, w + MAX_CLAUSE_TOKENS)) for w in range(s, e, MAX_CLAUSE_TOKENS))
+    return out
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
