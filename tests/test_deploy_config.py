@@ -152,8 +152,8 @@ BAD_VALUES = [  # one wrong value for every key a file may hold, and what the er
     ({"stats": {"retention_weeks": 521}}, "stats.retention_weeks harus bilangan bulat 1 sampai 520 (sekarang 521)."),
     ({"model": {"enabled": "no"}}, "model.enabled harus true atau false, tanpa tanda kutip (sekarang 'no')."),
     ({"model": {"thresholds": 0.5}}, "model.thresholds harus berupa bagian [model.thresholds.<kategori>] berisi "
-                                     "warning/info/clean = angka 0 sampai 1."),
-    ({"model": {"thresholds": {"flexing": 0.5}}}, "model.thresholds.flexing harus berupa bagian berisi warning/info/clean = angka."),
+                                     "warning/info/clean/short = angka 0 sampai 1."),
+    ({"model": {"thresholds": {"flexing": 0.5}}}, "model.thresholds.flexing harus berupa bagian berisi warning/info/clean/short = angka."),
     ({"model": {"thresholds": {"flexing": {"warning": 1.5}}}},
      "model.thresholds.flexing.warning harus angka 0 sampai 1, misalnya 0.9 (sekarang 1.5)."),
     ({"model": {"thresholds": {"gratification": {"clean": True}}}}, "model.thresholds.gratification.clean harus angka 0 sampai 1"),
@@ -192,7 +192,7 @@ info = 2
                       f"(sekarang 2)."]
     assert sorted(warnings) == sorted([
         f"{f} (baris 3): kunci 'model.colour' tidak dikenal, diabaikan. Yang dikenal: enabled, thresholds.",
-        f"{f} (baris 7): model.thresholds.flexing.loud tidak dikenal, diabaikan. Yang dikenal: warning, info, clean.",
+        f"{f} (baris 7): model.thresholds.flexing.loud tidak dikenal, diabaikan. Yang dikenal: warning, info, clean, short.",
         f"{f}: [model.thresholds.bogus]: kategori 'bogus' tidak dikenal, diabaikan. Kategori: " + ", ".join(CATEGORIES) + ".",
     ])
     f.write_text("[model]\nenabled = false\n[model.thresholds.flexing]\nwarning = 0.8\nclean = 0\n", encoding="utf-8")
