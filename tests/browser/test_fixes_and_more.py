@@ -5,6 +5,7 @@ a retry, the first-run check, what a page can read, and no debug code in a user'
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import browser_harness as H
 from test_guard_holds import Switchable
@@ -38,9 +39,17 @@ def test_one_click_fix_goes_through_the_editor_and_undo_restores(ext_page, serve
     page.keyboard.press("End")
     page.keyboard.type("!")
     _wait_text(page, PHONE_FIXED + "!")
-    page.keyboard.press("Control+z")
-    if H.editor_state(page)["text"] == PHONE_FIXED:
+    # Undo steps: the "!" and the fix may be one step or two (editors group edits by time, and
+    # under load the grouping differs): undo, let the editor apply it, and repeat, at most 3 times
+    for _ in range(3):
+        before = H.editor_state(page)["text"]
+        if before == PHONE:
+            break
         page.keyboard.press("Control+z")
+        try:
+            page.wait_for_function("(t) => window.__editorText() !== t", arg=before, timeout=2000)
+        except PlaywrightTimeout:
+            pass
     _wait_text(page, PHONE)  # undo restores the original
 
 
