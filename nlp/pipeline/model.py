@@ -21,6 +21,7 @@ again: model-agnostic, and cheap (one small batch, only for posts the model flag
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Iterable, List
 
 import numpy
@@ -176,14 +177,28 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
 
     def clause_score(self, doc: Doc, label: str, start: int, end: int) -> float:
         """The score of the clause(s) holding tokens ``start:end``: a rule's evidence is judged
-        where it stands, so a work sentence beside it cannot make it look clean."""
-        col = list(self.labels).index(label)
-        lo = max(0, start - MAX_CLAUSE_TOKENS)
-        hi = min(len(doc), end + MAX_CLAUSE_TOKENS)
-        around = [(s + lo, e + lo) for s, e in clause_spans(doc[lo:hi])]
-        hit = [(s, e) for s, e in around if s < end and e > start] or [(start, end)]
-        piece = _pieces(doc, [(hit[0][0], hit[-1][1])])
-        return float(self.score_docs(piece)[0, col])
+        where it stands, so a work sentence beside it cannot make it look clean.  The post's
+        clauses are found once, and each clause is scored once for every label (the eight
+        categories ask in turn)."""
+        cache = doc.user_data.get(_CLAUSE_CACHE)
+        if cache is None:
+            spans = clause_spans(doc)
+            # every clause scored at once: one batch, instead of one per finding
+            rows = self.score_docs(_pieces(doc, spans)) if spans else []
+            cache = doc.user_data[_CLAUSE_CACHE] = {"starts": [s for s, _ in spans], "spans": spans,
+                                                    "scores": {sp: row for sp, row in zip(spans, rows)}}
+        spans = cache["spans"]
+        if not spans:
+            return 0.0
+        i = max(0, bisect_right(cache["starts"], start) - 1)
+        j = i
+        while j + 1 < len(spans) and spans[j + 1][0] < end:
+            j += 1
+        key = (spans[i][0], spans[j][1])
+        row = cache["scores"].get(key)
+        if row is None:
+            row = cache["scores"][key] = self.score_docs(_pieces(doc, [key]))[0]
+        return float(row[list(self.labels).index(label)])
 
     def _weighty_words(self, doc, start, end, col, max_words, stop_norms):
         span = doc[start:end]
@@ -248,6 +263,7 @@ def _without(doc: Doc, leave_out: set[int]) -> Doc:
 
 # A clause ends at sentence punctuation, a line break, or a comma/semicolon/colon/dash.
 MAX_CLAUSE_TOKENS = 60
+_CLAUSE_CACHE = "saring_clauses"  # doc.user_data key: the post's clauses and their scores
 MAX_EXPLAIN_TOKENS = 4000
 _CLAUSE_END = re.compile(r"^(?:[.!?…;:]+|,|—|–|\n+)$")
 
