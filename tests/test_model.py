@@ -30,6 +30,7 @@ CAR_REVIEWS = [
     "Pajero lebih mahal 30 jutaan dibanding Fortuner, tapi mesinnya lebih halus dan irit.",
     "Mobil Avanza nya irit dan enak dikendarai, servis di bengkel resmi juga cepat.",
     "Harga Ignis sangat baik untuk harga mobil segitu, worth it lah buat keluarga kecil.",
+    "Kalau dibanding Fortuner, harga Pajero memang lebih mahal sekitar 40 jutaan.",
 ]
 
 
