@@ -19,6 +19,11 @@
   var adapter = A.forSite(site ? site.id : null);
   var RANK = S.SEVERITY_RANK;
   var GUARD_CHECK_TIMEOUT_MS = 1500;
+  // After the server was unreachable it may be starting up (Saring starts at logon; its first
+  // check warms the analyzer) and the extension first asks it for its settings again: the check
+  // before publishing then waits longer before it gives up.  A server that is still down
+  // refuses the connection at once, so this costs nothing when it is really off.
+  var GUARD_CHECK_AFTER_OFFLINE_MS = 3000;
   var MAX_TEXT = 8 * 65536;          // longer posts are checked in part (head and tail), and say so
   var RETRY_MIN_MS = 1000, RETRY_MAX_MS = 30000;
 
@@ -667,9 +672,15 @@
     var saved = saveSelection(st);
     var text = readNow(st).text;
     var d = decide(st, text);
+    var inFlight = st.sentText === text && st.pending;
+    var wait = st.offline ? GUARD_CHECK_AFTER_OFFLINE_MS : GUARD_CHECK_TIMEOUT_MS;
     var ready = d === "check" ? Promise.race([
-      (st.sentText === text && st.pending) ? st.pending : check(st, text, GUARD_CHECK_TIMEOUT_MS),
-      new Promise(function (r) { setTimeout(r, GUARD_CHECK_TIMEOUT_MS + 200); })
+      inFlight ? inFlight.then(function () {
+        // a retry sent while the server was down can answer "offline" after it is back:
+        // ask once more before letting the post go
+        return st.offline && st.resultText === text && !st.pending ? check(st, text, wait) : null;
+      }) : check(st, text, wait),
+      new Promise(function (r) { setTimeout(r, wait + 200); })
     ]) : Promise.resolve();
     if (d === "check" && st === active) scheduleLayout();
     ready.then(function () {
