@@ -675,11 +675,12 @@
     var inFlight = st.sentText === text && st.pending;
     var wait = st.offline ? GUARD_CHECK_AFTER_OFFLINE_MS : GUARD_CHECK_TIMEOUT_MS;
     var ready = d === "check" ? Promise.race([
-      inFlight ? inFlight.then(function () {
-        // a retry sent while the server was down can answer "offline" after it is back:
-        // ask once more before letting the post go
+      (inFlight || check(st, text, wait)).then(function () {
+        // "offline" once more is asked again before the post goes: a retry sent while the
+        // server was down, or a connection the browser kept from then, fails only the first
+        // request after the server is back (a server still down refuses again at once)
         return st.offline && st.resultText === text && !st.pending ? check(st, text, wait) : null;
-      }) : check(st, text, wait),
+      }),
       new Promise(function (r) { setTimeout(r, wait + 200); })
     ]) : Promise.resolve();
     if (d === "check" && st === active) scheduleLayout();
