@@ -666,22 +666,31 @@
     } catch (e) { /* the editor went away */ }
   }
 
+  /** Resolves when the newest check of `text` has answered. A check of the same text sent
+   * meanwhile (focus coming back to the editor, the retry timer) supersedes the one waited on:
+   * its answer is waited for, not taken as "too slow". "offline" once more is asked again once
+   * (`retried` false): a retry sent while the server was down, or a connection the browser kept
+   * from then, fails only the first request after the server is back; a server still down
+   * refuses again at once. */
+  function settle(st, text, wait, retried) {
+    if (st.pending && st.sentText === text) return st.pending.then(function () { return settle(st, text, wait, retried); });
+    if (st.resultText !== text) return check(st, text, wait).then(function () { return settle(st, text, wait, retried); });
+    if (st.offline && !retried) return check(st, text, wait).then(function () { return settle(st, text, wait, true); });
+    return Promise.resolve();
+  }
+
   /** Stop the user's action now; ask, then replay it once if they go on. */
   function intercept(st, replay, returnTo) {
     guardBusy = true;
     var saved = saveSelection(st);
     var text = readNow(st).text;
     var d = decide(st, text);
-    var inFlight = st.sentText === text && st.pending;
-    var wait = st.offline ? GUARD_CHECK_AFTER_OFFLINE_MS : GUARD_CHECK_TIMEOUT_MS;
+    var wasOffline = st.offline;
+    var wait = wasOffline ? GUARD_CHECK_AFTER_OFFLINE_MS : GUARD_CHECK_TIMEOUT_MS;
     var ready = d === "check" ? Promise.race([
-      (inFlight || check(st, text, wait)).then(function () {
-        // "offline" once more is asked again before the post goes: a retry sent while the
-        // server was down, or a connection the browser kept from then, fails only the first
-        // request after the server is back (a server still down refuses again at once)
-        return st.offline && st.resultText === text && !st.pending ? check(st, text, wait) : null;
-      }),
-      new Promise(function (r) { setTimeout(r, wait + 200); })
+      settle(st, text, wait, !wasOffline),
+      // after "offline" the budget holds the second attempt too
+      new Promise(function (r) { setTimeout(r, (wasOffline ? 2 * wait : wait) + 200); })
     ]) : Promise.resolve();
     if (d === "check" && st === active) scheduleLayout();
     ready.then(function () {
