@@ -245,3 +245,23 @@ def test_a_work_sentence_beside_a_risky_one_does_not_lower_it(analyzer):
     found = {f.rule_id: f.severity for f in analyzer.check(text).findings}
     assert found.get("flexing.luxury_brand") == "warning"
     assert found.get("political_neutrality.vote_for_number") == "high"
+
+
+def test_a_clause_scores_as_the_same_words_posted_alone(analyzer):
+    """The explainer scores clauses and left-out variants from the post's feature columns, in
+    one batch, without building a Doc for each: each must score as that text checked alone
+    (n-grams never run from one piece into the next)."""
+    from nlp.pipeline.model import _pieces, clause_spans
+
+    textcat = analyzer.nlp.get_pipe("saring_textcat")
+    text = ("Alhamdulillah, Pajero baru sudah di garasi. Ayo coblos nomor 2 besok! "
+            "Layanan KTP elektronik buka sampai pukul 15.00; silakan datang.")
+    doc = analyzer.nlp(text)
+    spans = clause_spans(doc)
+    assert len(spans) >= 3
+    batch = textcat.score_docs(_pieces(doc, spans, textcat.feature_columns))
+    alone = textcat.score_docs([analyzer.nlp(doc[s:e].text) for s, e in spans])
+    assert batch == pytest.approx(alone, abs=1e-5)
+    # and the pieces are not all alike: the flexing clause is the one that scores flexing
+    col = list(textcat.labels).index("flexing")
+    assert int(batch[:, col].argmax()) == 0

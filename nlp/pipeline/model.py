@@ -26,7 +26,7 @@ from typing import Iterable, List
 
 import numpy
 from spacy import registry
-from spacy.attrs import IDS, LEMMA, NORM
+from spacy.attrs import IDS, NORM, ORTH
 from spacy.language import Language
 from spacy.pipeline.textcat_multilabel import MultiLabel_TextCategorizer, textcat_multilabel_score
 from spacy.tokens import Doc
@@ -50,31 +50,46 @@ def extract_features(ngram_size: int, extra: List[str]) -> Model:
 
 
 def _extract_forward(model: Model, docs, is_train: bool):
-    xp = model.ops.xp
+    # One pass over the whole batch (the explainer scores dozens of small pieces at a time, and
+    # numpy calls per piece cost more than the arithmetic): every key is tagged with its doc,
+    # n-grams that would cross from one doc into the next are dropped.
+    xp = numpy
     n_max = model.attrs["ngram_size"]
     extra, salts = model.attrs["extra"], model.attrs["salts"]
-    batch_keys, batch_vals = [], []
-    for doc in docs:
-        norms = model.ops.asarray(doc.to_array([NORM]))
-        parts = [norms]
-        for n in range(2, n_max + 1):
-            if len(norms) >= n:
-                parts.append(model.ops.ngrams(n, norms))
-        if extra and len(doc):
-            cols = doc.to_array(extra).reshape((len(doc), len(extra)))
-            for j, salt in enumerate(salts):
-                col = cols[:, j]
-                parts.append(xp.asarray(col[col != 0] ^ salt, dtype="uint64"))
-        keys = xp.concatenate(parts) if parts else xp.zeros((0,), dtype="uint64")
-        # presence, not counts: a word said twenty times ("Terima kasih. Terima kasih. …") is
-        # one piece of evidence, so repetition cannot push a post over a threshold
-        keys = xp.unique(keys)
-        vals = xp.ones(keys.shape, dtype="f")
-        batch_keys.append(keys)
-        batch_vals.append(vals)
-    lengths = model.ops.asarray([len(k) for k in batch_keys], dtype="int32")
-    keys = xp.concatenate(batch_keys) if batch_keys else xp.zeros((0,), dtype="uint64")
-    vals = model.ops.asarray(xp.concatenate(batch_vals) if batch_vals else xp.zeros((0,)), dtype="f")
+    docs = list(docs)
+    lens = xp.asarray([len(doc) for doc in docs], dtype="int64")
+    total = int(lens.sum())
+    if total == 0:
+        return (xp.zeros((0,), dtype="uint64"), xp.zeros((0,), dtype="f"),
+                xp.zeros((len(docs),), dtype="int32")), lambda dY: []
+    norms = xp.ascontiguousarray(xp.concatenate([doc.to_array([NORM]) for doc in docs if len(doc)]), dtype="uint64")
+    owner = xp.repeat(xp.arange(len(docs), dtype="int64"), lens)
+    keys, owners = [norms], [owner]
+    for n in range(2, n_max + 1):
+        if total >= n:
+            grams = model.ops.ngrams(n, norms)
+            first, last = owner[: total - n + 1], owner[n - 1:]
+            inside = first == last
+            keys.append(grams[inside])
+            owners.append(first[inside])
+    if extra:
+        cols = xp.concatenate([doc.to_array(extra).reshape((len(doc), len(extra))) for doc in docs if len(doc)])
+        for j, salt in enumerate(salts):
+            col = cols[:, j]
+            present = col != 0
+            keys.append(xp.asarray(col[present], dtype="uint64") ^ salt)
+            owners.append(owner[present])
+    keys = xp.concatenate(keys)
+    owners = xp.concatenate(owners)
+    # presence, not counts: a word said twenty times ("Terima kasih. Terima kasih. …") is one
+    # piece of evidence, so repetition cannot push a post over a threshold
+    order = xp.lexsort((keys, owners))
+    keys, owners = keys[order], owners[order]
+    first_seen = xp.ones(len(keys), dtype=bool)
+    first_seen[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    keys, owners = keys[first_seen], owners[first_seen]
+    lengths = model.ops.asarray(xp.bincount(owners, minlength=len(docs)), dtype="int32")
+    vals = model.ops.asarray(xp.ones(keys.shape, dtype="f"), dtype="f")
 
     def backprop(dY):
         return []
@@ -146,7 +161,17 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         """Lexeme attributes the model reads (the analyzer keeps computing these)."""
         return {a for a in model_features(self.model) if a in LEXEME_FEATURES}
 
-    def score_docs(self, docs: Iterable[Doc]) -> numpy.ndarray:
+    @property
+    def feature_columns(self) -> list[int]:
+        """The token attributes (ids) the model reads: NORM first, then its extras."""
+        cols = self.__dict__.get("_feature_columns")
+        if cols is None:
+            names = model_features(self.model) | {"NORM"}
+            cols = self.__dict__["_feature_columns"] = [IDS[a] for a in sorted(names, key=lambda a: a != "NORM")]
+        return cols
+
+    def score_docs(self, docs: Iterable) -> numpy.ndarray:
+        """Scores of docs or of ``Features`` pieces, one row each."""
         docs = list(docs)
         if not docs:
             return numpy.zeros((0, len(self.labels)), dtype="f")
@@ -164,7 +189,7 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         # still underlines a clause that carries the score, and a check stays well under a second
         clauses = clause_spans(doc[:MAX_EXPLAIN_TOKENS]) if len(doc) > MAX_EXPLAIN_TOKENS else clause_spans(doc)
         if len(clauses) > 1:
-            pieces = _pieces(doc, clauses)
+            pieces = _pieces(doc, clauses, self.feature_columns)
             scores = self.score_docs(pieces)[:, col]
             best = int(numpy.argmax(scores))
             start, end = clauses[best]
@@ -184,7 +209,7 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         if cache is None:
             spans = clause_spans(doc)
             # every clause scored at once: one batch, instead of one per finding
-            rows = self.score_docs(_pieces(doc, spans)) if spans else []
+            rows = self.score_docs(_pieces(doc, spans, self.feature_columns)) if spans else []
             cache = doc.user_data[_CLAUSE_CACHE] = {"starts": [s for s, _ in spans], "spans": spans,
                                                     "scores": {sp: row for sp, row in zip(spans, rows)}}
         spans = cache["spans"]
@@ -197,12 +222,12 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         key = (spans[i][0], spans[j][1])
         row = cache["scores"].get(key)
         if row is None:
-            row = cache["scores"][key] = self.score_docs(_pieces(doc, [key]))[0]
+            row = cache["scores"][key] = self.score_docs(_pieces(doc, [key], self.feature_columns))[0]
         return float(row[list(self.labels).index(label)])
 
     def _weighty_words(self, doc, start, end, col, max_words, stop_norms):
         span = doc[start:end]
-        base_doc = _pieces(doc, [(start, end)])[0]
+        base_doc = _pieces(doc, [(start, end)], self.feature_columns)[0]
         # The features are word *presence*: leaving out one of three "Rolex" changes nothing, so
         # a word is left out everywhere it occurs, and each distinct word is scored once (a post
         # that repeats one word thousands of times costs one variant, not thousands).
@@ -228,37 +253,48 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         return words
 
 
-def _pieces(doc: Doc, ranges) -> list[Doc]:
-    """Standalone docs of token ranges, with the features the model reads.  ``Span.as_doc``
-    copies the whole post's arrays for each piece: quadratic on a long post."""
+class Features:
+    """A stretch of a post as the model reads it: its feature columns, without a ``Doc``.
+
+    Building a ``Doc`` for every clause and every left-out word cost more than scoring them
+    (about a third of the model's time on a 1,000-character post); the model only ever calls
+    ``to_array`` and ``len`` on what it is given."""
+
+    __slots__ = ("rows", "index")
+
+    def __init__(self, rows: numpy.ndarray, index: dict[int, int]):
+        self.rows = rows  # one C-contiguous row per attribute (thinc's ngrams needs contiguous)
+        self.index = index
+
+    def __len__(self) -> int:
+        return self.rows.shape[1]
+
+    def to_array(self, attrs):
+        # the shapes of Doc.to_array: one attribute (alone or in a list of one) gives a vector
+        if isinstance(attrs, (list, tuple)):
+            if len(attrs) != 1:
+                return self.rows[[self.index[a] for a in attrs]].T
+            attrs = attrs[0]
+        return self.rows[self.index[attrs]]
+
+
+def _pieces(doc: Doc, ranges, columns: list[int]) -> list[Features]:
+    """The model's view of token ranges of ``doc``, cut from one array (``Span.as_doc`` copied
+    the whole post's arrays for each piece: quadratic on a long post)."""
     ranges = list(ranges)
     if not ranges:
         return []
     lo, hi = min(s for s, _ in ranges), max(e for _, e in ranges)
-    window = doc[lo:hi]  # only the stretch the pieces cover (a long post is explained in part)
-    arr = window.to_array([NORM, LEMMA])
-    texts = [t.text for t in window]
-    spaces = [bool(t.whitespace_) for t in window]
-    out = []
-    for s, e in ranges:
-        s, e = s - lo, e - lo
-        piece = Doc(doc.vocab, words=texts[s:e], spaces=spaces[s:e])
-        if e > s:
-            piece.from_array([NORM, LEMMA], numpy.ascontiguousarray(arr[s:e], dtype="uint64"))
-        out.append(piece)
-    return out
+    # only the stretch the pieces cover (a long post is explained in part)
+    rows = numpy.ascontiguousarray(doc[lo:hi].to_array(columns).reshape((hi - lo, len(columns))).T, dtype="uint64")
+    index = {a: j for j, a in enumerate(columns)}
+    return [Features(rows[:, s - lo:e - lo], index) for s, e in ranges]
 
 
-def _without(doc: Doc, leave_out: set[int]) -> Doc:
-    """``doc`` without the tokens ``leave_out`` (features copied, nothing re-normalised)."""
-    keep = [j for j in range(len(doc)) if j not in leave_out]
-    words = [doc[j].text for j in keep]
-    spaces = [bool(doc[j].whitespace_) for j in keep]
-    out = Doc(doc.vocab, words=words, spaces=spaces)
-    if keep:
-        arr = doc.to_array([NORM, LEMMA])[keep]
-        out.from_array([NORM, LEMMA], numpy.ascontiguousarray(arr, dtype="uint64"))
-    return out
+def _without(piece: Features, leave_out: set[int]) -> Features:
+    """``piece`` without the tokens ``leave_out``."""
+    keep = [j for j in range(len(piece)) if j not in leave_out]
+    return Features(numpy.ascontiguousarray(piece.rows[:, keep]), piece.index)
 
 
 # A clause ends at sentence punctuation, a line break, or a comma/semicolon/colon/dash.
@@ -268,24 +304,46 @@ MAX_EXPLAIN_TOKENS = 4000
 _CLAUSE_END = re.compile(r"^(?:[.!?…;:]+|,|—|–|\n+)$")
 
 
-def clause_spans(doc: Doc, min_tokens: int = 3) -> list[tuple[int, int]]:
-    """Token ranges of the post's sentences and clauses (short bits join their neighbour)."""
-    spans, start = [], 0
-    for t in doc:
-        if _CLAUSE_END.match(t.text) or "\n" in t.whitespace_ or t.text.strip() == "" and "\n" in t.text:
-            if t.i + 1 > start:
-                spans.append([start, t.i + 1])
-            start = t.i + 1
-    if start < len(doc):
-        spans.append([start, len(doc)])
+_WORD_KIND: dict[int, int] = {}  # ORTH id -> _ENDS_CLAUSE | _IS_WORD bits (a cache: strings repeat)
+_ENDS_CLAUSE, _IS_WORD = 1, 2
+
+
+def _word_kind(orth: int, strings) -> int:
+    kind = _WORD_KIND.get(orth)
+    if kind is None:
+        text = strings[orth]
+        kind = ((_ENDS_CLAUSE if _CLAUSE_END.match(text) or (text.strip() == "" and "\n" in text) else 0)
+                | (_IS_WORD if any(c.isalnum() for c in text) else 0))
+        if len(_WORD_KIND) > 200_000:  # bounded: a stream of unique tokens must not grow it forever
+            _WORD_KIND.clear()
+        _WORD_KIND[orth] = kind
+    return kind
+
+
+def clause_spans(doc, min_tokens: int = 3) -> list[tuple[int, int]]:
+    """Token ranges of the post's sentences and clauses (short bits join their neighbour).
+
+    Read from the ORTH column with a per-word cache: walking ``Token`` objects twice cost
+    about 1 ms on a 1,000-character post."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    kinds = [_word_kind(int(o), strings) for o in doc.to_array(ORTH)]
+    spans, start, words = [], 0, 0
+    for i, kind in enumerate(kinds):
+        words += kind >> 1
+        if kind & _ENDS_CLAUSE:
+            spans.append([start, i + 1, words])
+            start, words = i + 1, 0
+    if start < len(kinds):
+        spans.append([start, len(kinds), words])
     merged: list[list[int]] = []
     for s in spans:
-        words = sum(1 for t in doc[s[0]:s[1]] if any(c.isalnum() for c in t.text))
-        if merged and (words < min_tokens or merged[-1][2] < min_tokens):
+        if merged and (s[2] < min_tokens or merged[-1][2] < min_tokens):
             merged[-1][1] = s[1]
-            merged[-1][2] += words
+            merged[-1][2] += s[2]
         else:
-            merged.append([s[0], s[1], words])
+            merged.append(s)
     # a clause without punctuation can be a whole long post: explain it in windows of at most
     # MAX_CLAUSE_TOKENS, so explaining stays linear in the post's length
     out = []
