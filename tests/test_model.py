@@ -265,3 +265,17 @@ def test_a_clause_scores_as_the_same_words_posted_alone(analyzer):
     # and the pieces are not all alike: the flexing clause is the one that scores flexing
     col = list(textcat.labels).index("flexing")
     assert int(batch[:, col].argmax()) == 0
+
+
+def test_a_post_longer_than_the_explained_part_is_explained_from_its_start(analyzer, monkeypatch):
+    """A very long post is explained from its first MAX_EXPLAIN_TOKENS tokens (a Span of the
+    post): the finding still names the words, within that part."""
+    import nlp.pipeline.model as model_module
+
+    monkeypatch.setattr(model_module, "MAX_EXPLAIN_TOKENS", 40)
+    textcat = analyzer.nlp.get_pipe("saring_textcat")
+    doc = analyzer.nlp("Koleksi arwana super red ku nambah lagi, harganya bikin geleng kepala. " * 20)
+    assert len(doc) > 40
+    start, end, _score, words = textcat.explain(doc, "flexing")
+    assert 0 <= start < end <= 40
+    assert words

@@ -328,7 +328,8 @@ def clause_spans(doc, min_tokens: int = 3) -> list[tuple[int, int]]:
     if not len(doc):
         return []
     strings = doc.vocab.strings
-    kinds = [_word_kind(int(o), strings) for o in doc.to_array(ORTH)]
+    # (a Doc or a Span: Span.to_array refuses a bare attribute id)
+    kinds = [_word_kind(int(o), strings) for o in doc.to_array([ORTH]).reshape(-1)]
     spans, start, words = [], 0, 0
     for i, kind in enumerate(kinds):
         words += kind >> 1
