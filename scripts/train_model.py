@@ -361,9 +361,12 @@ def wilson_lower(hits: int, n: int, z: float = 1.2816) -> float:
     return (centre - margin) / (1 + z * z / n)
 
 
-def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict]) -> dict:
-    """Per category: {'warning', 'info', 'clean'} chosen on dev, precision first."""
+def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudged: list[set] | None = None) -> dict:
+    """Per category: {'warning', 'info', 'clean', 'short', 'confirm'} chosen on dev, precision
+    first.  ``nudged``: per post, the categories in which the rules gave an info finding."""
     out = {}
+    nudged = nudged if nudged is not None else [set() for _ in rows]
+    short = [_is_short(r["text"]) for r in rows]
     real = [r.get("source") == "indonlu" for r in rows]
     n_real = sum(real)
     for c in _categories():
@@ -406,8 +409,43 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict]) -> di
                 clean = t
             else:
                 break
-        out[c] = {"warning": warn, "info": info, "clean": clean, "short": max(warn, SHORT_POST_WARNING)}
+        short_at = max(warn, SHORT_POST_WARNING)
+        confirm = _calibrate_confirm(c, rows, rules, gold, p, [c in n for n in nudged], short, real,
+                                     warn, short_at, rules_precision, allowed_real)
+        out[c] = {"warning": warn, "info": info, "clean": clean, "short": short_at, "confirm": confirm}
     return out
+
+
+def _is_short(text: str) -> bool:
+    from nlp.pipeline.engine import SHORT_POST_WORDS, _WORD
+
+    return sum(1 for _ in zip(range(SHORT_POST_WORDS + 1), _WORD.finditer(text))) <= SHORT_POST_WORDS
+
+
+def _calibrate_confirm(c, rows, rules, gold, p, nudge, short, real, warn, short_at, rules_precision,
+                       allowed_real) -> float:
+    """The lowest score at which the model turns a rule's info nudge into a warning: the posts
+    it would add must be precise (as the model's own additions) and keep the hybrid's precision.
+    Short posts keep their ``short`` threshold.  ``warn`` when dev shows no such gain."""
+    def model_at(s, sh):
+        return s >= (short_at if sh else warn)
+
+    base = [r or model_at(s, sh) for r, s, sh in zip(rules, p, short)]
+    for t in GRID:
+        if t >= warn:
+            break
+        added = [(not b) and n and s >= t and not sh for b, n, s, sh in zip(base, nudge, p, short)]
+        n_added = sum(added)
+        if not n_added:
+            continue
+        if sum(1 for a, x, g in zip(added, real, gold) if a and x and not g) > allowed_real:
+            continue
+        hybrid = [b or a for b, a in zip(base, added)]
+        hp = _prf(hybrid, gold)[0]
+        ap = wilson_lower(sum(a and g for a, g in zip(added, gold)), n_added)
+        if hp >= min(TARGET_PRECISION, rules_precision) - 0.005 and ap >= TARGET_ADDED_PRECISION:
+            return t
+    return warn
 
 
 def dev_judgements(rows: list[dict], model_dir: Path):
@@ -416,9 +454,11 @@ def dev_judgements(rows: list[dict], model_dir: Path):
     rules_only = Analyzer({"model": {"enabled": False}})
     with_model = Analyzer(model_dir=model_dir)
     texts = [r["text"] for r in rows]
-    flags = [{c for c in _categories() if rep.flagged(c)} for rep in rules_only.check_many(texts)]
+    reports = rules_only.check_many(texts)
+    flags = [{c for c in _categories() if rep.flagged(c)} for rep in reports]
+    nudged = [{f.category for f in rep.findings if f.severity == "info"} for rep in reports]
     scores = with_model.model_scores(texts)
-    return flags, scores
+    return flags, scores, nudged
 
 
 def evaluate_split(rows: list[dict], model_dir: Path) -> dict:
@@ -518,8 +558,8 @@ def main(argv=None) -> int:
     if args.recalibrate:
         meta_path = args.out / "model.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        flags, scores = dev_judgements(parts["dev"], args.out)
-        meta["thresholds"] = calibrate(parts["dev"], flags, scores)
+        flags, scores, nudged = dev_judgements(parts["dev"], args.out)
+        meta["thresholds"] = calibrate(parts["dev"], flags, scores, nudged)
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         for c, t in meta["thresholds"].items():
             print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}")
@@ -544,8 +584,8 @@ def main(argv=None) -> int:
         staging = work / "staged_model"
         export_model(trained, staging, {}, {})
         dev = parts["dev"] or parts["train"][:200]
-        flags, scores = dev_judgements(dev, staging)
-        thresholds = calibrate(dev, flags, scores)
+        flags, scores, nudged = dev_judgements(dev, staging)
+        thresholds = calibrate(dev, flags, scores, nudged)
         corpus_hash = hashlib.sha256("\n".join(json.dumps([r["text"], r["labels"]], ensure_ascii=False)
                                                for r in rows).encode()).hexdigest()[:16]
         import spacy

@@ -279,3 +279,21 @@ def test_a_post_longer_than_the_explained_part_is_explained_from_its_start(analy
     start, end, _score, words = textcat.explain(doc, "flexing")
     assert 0 <= start < end <= 40
     assert words
+
+
+def test_the_model_can_confirm_a_rules_nudge_from_its_confirm_threshold(analyzer):
+    """A rule's info nudge becomes a warning when the model leans the same way from ``confirm``
+    (two weak signals that agree); the finding stays the rule's own, on its words."""
+    text = "Tuku Land Cruiser bekas 1,1 M nggo nang tambak, dalane becek parah 😁"
+    score = analyzer.model_scores([text])[0]["flexing"]
+    default = analyzer.check(text)
+    assert not default.flagged("flexing")
+    assert any(f.category == "flexing" and f.severity == "info" for f in default.findings)
+    confirming = Analyzer({"model": {"thresholds": {"flexing": {"confirm": round(score * 0.9, 4)}}}})
+    rep = confirming.check(text)
+    upgraded = [f for f in rep.findings if f.category == "flexing" and f.severity == "warning"]
+    assert upgraded and all(not f.rule_id.endswith(".model") for f in upgraded)
+    assert "Land Cruiser" in {f.text for f in upgraded} or "1,1 M" in {f.text for f in upgraded}
+    # above the score, nothing changes
+    strict = Analyzer({"model": {"thresholds": {"flexing": {"confirm": min(1.0, round(score * 1.1 + 0.01, 4))}}}})
+    assert not strict.check(text).flagged("flexing")

@@ -49,7 +49,10 @@ NEGATION_LOOKBACK = 2
 MAX_FINDINGS_PER_CATEGORY = 20
 _OCC_KEY = "saring.occurrences"  # per post: term keys -> their sorted occurrences (shared by categories)
 MODEL_PIPE = "saring_textcat"
-MODEL_THRESHOLD_KEYS = ("warning", "info", "clean", "short")
+MODEL_THRESHOLD_KEYS = ("warning", "info", "clean", "short", "confirm")
+# ``confirm``: the model score from which a rule's info nudge in the category becomes a warning
+# (two weak signals that agree: "Tuku Land Cruiser bekas 1,1 M" is a brand nudge, and the model
+# leans to flexing without crossing its own warning threshold).  Unset: ``warning``.
 # A post of at most this many words is "short": a handful of words moves a bag-of-words score a
 # long way from its prior (~0.3), so everyday short texts ("Hubungi saya di 0812****7890 ya",
 # "Terima kasih") can cross ``warning`` on one or two words.  On a short post the model warns
@@ -350,15 +353,16 @@ class CategoryChecker:
         textcat = self._nlp.get_pipe(MODEL_PIPE)
         return textcat.clause_score(doc, self.category, start, end) < self.model_thresholds.get("info", 1.01)
 
-    def _model_levels(self, doc: Doc) -> tuple[float, float]:
-        """(warning, info) thresholds for this post: on a short post, ``short`` for both."""
+    def _model_levels(self, doc: Doc) -> tuple[float, float, float]:
+        """(warning, info, confirm) thresholds for this post: on a short post, ``short`` for all."""
         warning = self.model_thresholds.get("warning", 1.01)
         info = self.model_thresholds.get("info", 1.01)
+        confirm = min(self.model_thresholds.get("confirm", warning), warning)
         short = self.model_thresholds.get("short")
         if short is not None and _word_count(doc, SHORT_POST_WORDS + 1) <= SHORT_POST_WORDS:
             warning = max(warning, short)
-            info = warning
-        return warning, info
+            info = confirm = warning
+        return warning, info, confirm
 
     def _model_evidence(self, doc: Doc, score: float) -> list[Evidence]:
         """The clause that carries the category's score, and the words that weighed most."""
@@ -384,8 +388,8 @@ class CategoryChecker:
         if hits or entities:
             labels = _entities_by_label(doc).keys() if entities else ()
             candidates = self._candidates(hits, labels)
-        warn_at, info_at = self._model_levels(doc) if score is not None else (1.01, 1.01)
-        if score is not None and self._model_rules and score >= info_at:
+        warn_at, info_at, confirm_at = self._model_levels(doc) if score is not None else (1.01, 1.01, 1.01)
+        if score is not None and self._model_rules and score >= min(info_at, confirm_at):
             candidates = candidates + self._model_rules
         if not candidates:
             return doc
@@ -402,12 +406,14 @@ class CategoryChecker:
                 if any(SEVERITY_RANK[c.severity] >= SEVERITY_RANK["warning"] for c in candidates_found):
                     continue
                 nudges = [c for c in candidates_found if c.severity == "info" and c.lowerable]
-                if nudges and score >= warn_at:
+                if nudges and score >= confirm_at:
                     # a rule already points at the words and the model confirms the risk: its
                     # finding (more precise, more specific) becomes the warning
                     for c in nudges:
                         c.severity = "warning"
                     continue
+                if score < info_at:
+                    continue  # a candidate only to confirm a nudge, and there is none
                 evidence = self._model_evidence(doc, score)
             else:
                 evidence = self._evidence(doc, hits, rule)
