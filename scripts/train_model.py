@@ -369,9 +369,11 @@ def wilson_lower(hits: int, n: int, z: float = 1.2816) -> float:
 def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudged: list[set] | None = None) -> dict:
     """Per category: {'warning', 'info', 'clean', 'short', 'confirm'} chosen on dev, precision
     first.  ``nudged``: per post, the categories in which the rules gave an info finding."""
+    from nlp.pipeline.engine import is_short_post
+
     out = {}
     nudged = nudged if nudged is not None else [set() for _ in rows]
-    short = [_is_short(r["text"]) for r in rows]
+    short = [is_short_post(r["text"]) for r in rows]
     real = [r.get("source") == "indonlu" for r in rows]
     n_real = sum(real)
     for c in _categories():
@@ -415,19 +417,13 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudge
             else:
                 break
         short_at = max(warn, SHORT_POST_WARNING)
-        confirm = _calibrate_confirm(c, rows, rules, gold, p, [c in n for n in nudged], short, real,
+        confirm = _calibrate_confirm(rules, gold, p, [c in n for n in nudged], short, real,
                                      warn, short_at, rules_precision, allowed_real)
         out[c] = {"warning": warn, "info": info, "clean": clean, "short": short_at, "confirm": confirm}
     return out
 
 
-def _is_short(text: str) -> bool:
-    from nlp.pipeline.engine import SHORT_POST_WORDS, _WORD
-
-    return sum(1 for _ in zip(range(SHORT_POST_WORDS + 1), _WORD.finditer(text))) <= SHORT_POST_WORDS
-
-
-def _calibrate_confirm(c, rows, rules, gold, p, nudge, short, real, warn, short_at, rules_precision,
+def _calibrate_confirm(rules, gold, p, nudge, short, real, warn, short_at, rules_precision,
                        allowed_real) -> float:
     """The lowest score at which the model turns a rule's info nudge into a warning: the posts
     it would add must be precise (as the model's own additions) and keep the hybrid's precision.

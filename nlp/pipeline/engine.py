@@ -359,7 +359,7 @@ class CategoryChecker:
         info = self.model_thresholds.get("info", 1.01)
         confirm = min(self.model_thresholds.get("confirm", warning), warning)
         short = self.model_thresholds.get("short")
-        if short is not None and _word_count(doc, SHORT_POST_WORDS + 1) <= SHORT_POST_WORDS:
+        if short is not None and is_short_post(doc_text(doc)):
             warning = max(warning, short)
             info = confirm = warning
         return warning, info, confirm
@@ -598,7 +598,8 @@ def _resolve_overlaps(found: list["_Candidate"]) -> list["_Candidate"]:
 _WORD = re.compile(r"[^\W_]+")
 
 
-def _word_count(doc: Doc, stop_at: int) -> int:
-    """Runs of letters or digits in the post, counted up to ``stop_at``.  A regex over the text
-    (not a loop over tokens): a post of 65,536 emoji has no word and 65,536 tokens."""
-    return sum(1 for _ in islice(_WORD.finditer(doc_text(doc)), stop_at))
+def is_short_post(text: str) -> bool:
+    """At most SHORT_POST_WORDS runs of letters or digits (the calibration asks the same).  A
+    regex over the text, stopping after one word too many (not a loop over tokens): a post of
+    65,536 emoji has no word and 65,536 tokens."""
+    return sum(1 for _ in islice(_WORD.finditer(text), SHORT_POST_WORDS + 1)) <= SHORT_POST_WORDS

@@ -52,7 +52,8 @@ def extract_features(ngram_size: int, extra: List[str]) -> Model:
 def _extract_forward(model: Model, docs, is_train: bool):
     # One pass over the whole batch (the explainer scores dozens of small pieces at a time, and
     # numpy calls per piece cost more than the arithmetic): every key is tagged with its doc,
-    # n-grams that would cross from one doc into the next are dropped.
+    # n-grams that would cross from one doc into the next are dropped.  (numpy: with_cpu runs
+    # this layer on the CPU.)
     xp = numpy
     n_max = model.attrs["ngram_size"]
     extra, salts = model.attrs["extra"], model.attrs["salts"]
