@@ -297,3 +297,12 @@ def test_the_model_can_confirm_a_rules_nudge_from_its_confirm_threshold(analyzer
     # above the score, nothing changes
     strict = Analyzer({"model": {"thresholds": {"flexing": {"confirm": min(1.0, round(score * 1.1 + 0.01, 4))}}}})
     assert not strict.check(text).flagged("flexing")
+
+
+def test_a_clause_leaning_risky_keeps_its_rule_finding(analyzer):
+    """Emoji before a purchase of a luxury watch pull the post's flexing score near zero (the
+    vote call beside it dominates), but the clause holding "Rolex" reads close to the warning
+    level on its own: the rule's warning stands (it was lowered to info)."""
+    text = "🙂🎉👍🏽 Baru beli Rolex lagi. Ayo coblos nomor 2 di pilkada besok!"
+    rolex = [f for f in analyzer.check(text).findings if f.text == "Rolex"]
+    assert rolex and rolex[0].severity in ("warning", "high")

@@ -58,6 +58,9 @@ MODEL_THRESHOLD_KEYS = ("warning", "info", "clean", "short", "confirm")
 # "Terima kasih") can cross ``warning`` on one or two words.  On a short post the model warns
 # only from the category's ``short`` threshold and gives no ``info`` nudge (docs/model.md).
 SHORT_POST_WORDS = 8
+# A rule's finding is lowered only if the clause holding its evidence scores below this share of
+# the category's warning threshold on its own (``CategoryChecker._clause_clean``).
+CLAUSE_LOWER_SHARE = 0.8
 
 
 @dataclass(slots=True)
@@ -349,9 +352,12 @@ class CategoryChecker:
         is diluted by what else the post says: "Pelayanan KTP elektronik buka sampai pukul
         15.00. Baru beli Rolex lagi" scores clean as a whole, and its Rolex must stay flagged.
         (A clause is not required to score clean itself: a few words alone sit near the
-        model's prior, and only the whole post makes it confident.)"""
+        model's prior, and only the whole post makes it confident.  It must read clearly below
+        the warning level, though: "🙂🎉👍🏽 Baru beli Rolex lagi." scores 0.47 for flexing, just
+        under the info band, and its Rolex was lowered while the post scored 0.017.)"""
         textcat = self._nlp.get_pipe(MODEL_PIPE)
-        return textcat.clause_score(doc, self.category, start, end) < self.model_thresholds.get("info", 1.01)
+        below = CLAUSE_LOWER_SHARE * self.model_thresholds.get("warning", 1.01)
+        return textcat.clause_score(doc, self.category, start, end) < below
 
     def _model_levels(self, doc: Doc) -> tuple[float, float, float]:
         """(warning, info, confirm) thresholds for this post: on a short post, ``short`` for all."""
