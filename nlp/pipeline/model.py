@@ -188,10 +188,15 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         col = list(self.labels).index(label)
         # a very long post is explained from its first MAX_EXPLAIN_TOKENS tokens: the finding
         # still underlines a clause that carries the score, and a check stays well under a second
-        clauses = clause_spans(doc[:MAX_EXPLAIN_TOKENS]) if len(doc) > MAX_EXPLAIN_TOKENS else clause_spans(doc)
-        if len(clauses) > 1:
-            pieces = _pieces(doc, clauses, self.feature_columns)
-            scores = self.score_docs(pieces)[:, col]
+        if len(doc) > MAX_EXPLAIN_TOKENS:
+            clauses = clause_spans(doc[:MAX_EXPLAIN_TOKENS])
+            scores = self.score_docs(_pieces(doc, clauses, self.feature_columns))[:, col] if len(clauses) > 1 else None
+        else:
+            # the post's clauses, scored once for every label (shared with clause_score)
+            table = self._clause_table(doc)
+            clauses = table["spans"]
+            scores = numpy.array([table["scores"][sp][col] for sp in clauses]) if len(clauses) > 1 else None
+        if scores is not None:
             best = int(numpy.argmax(scores))
             start, end = clauses[best]
             score = float(scores[best])
@@ -206,13 +211,7 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         where it stands, so a work sentence beside it cannot make it look clean.  The post's
         clauses are found once, and each clause is scored once for every label (the eight
         categories ask in turn)."""
-        cache = doc.user_data.get(_CLAUSE_CACHE)
-        if cache is None:
-            spans = clause_spans(doc)
-            # every clause scored at once: one batch, instead of one per finding
-            rows = self.score_docs(_pieces(doc, spans, self.feature_columns)) if spans else []
-            cache = doc.user_data[_CLAUSE_CACHE] = {"starts": [s for s, _ in spans], "spans": spans,
-                                                    "scores": {sp: row for sp, row in zip(spans, rows)}}
+        cache = self._clause_table(doc)
         spans = cache["spans"]
         if not spans:
             return 0.0
@@ -225,6 +224,19 @@ class SaringTextCategorizer(MultiLabel_TextCategorizer):
         if row is None:
             row = cache["scores"][key] = self.score_docs(_pieces(doc, [key], self.feature_columns))[0]
         return float(row[list(self.labels).index(label)])
+
+    def _clause_table(self, doc: Doc) -> dict:
+        """The post's clauses and each clause's scores for every label, computed once per post
+        (``doc.user_data``): explaining a finding and checking a rule's clause before lowering
+        read the same table."""
+        cache = doc.user_data.get(_CLAUSE_CACHE)
+        if cache is None:
+            spans = clause_spans(doc)
+            # every clause scored at once: one batch, instead of one per finding
+            rows = self.score_docs(_pieces(doc, spans, self.feature_columns)) if spans else []
+            cache = doc.user_data[_CLAUSE_CACHE] = {"starts": [s for s, _ in spans], "spans": spans,
+                                                    "scores": {sp: row for sp, row in zip(spans, rows)}}
+        return cache
 
     def _weighty_words(self, doc, start, end, col, max_words, stop_norms):
         span = doc[start:end]
