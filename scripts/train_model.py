@@ -183,11 +183,16 @@ def assign_splits(batches_by_source: dict[str, list[str]], seed: int) -> dict[st
     return split
 
 
-def split_corpus(rows: list[dict], seed: int) -> tuple[dict[str, list[dict]], dict]:
+def split_corpus(rows: list[dict], seed: int, hold_out: frozenset = frozenset()) -> tuple[dict[str, list[dict]], dict]:
+    """Split by batch.  ``hold_out``: writers (sources) kept out of train and dev altogether; their
+    posts are the test split (the closest stand-in for posts by people the model never read)."""
     by_source = defaultdict(set)
     for r in rows:
         by_source[r["source"]].add(r["batch"])
-    split_of = assign_splits({s: sorted(b) for s, b in by_source.items()}, seed)
+    split_of = assign_splits({s: sorted(b) for s, b in by_source.items() if s not in hold_out}, seed)
+    if hold_out:
+        split_of = {b: ("train" if sp == "test" else sp) for b, sp in split_of.items()}
+        split_of.update({b: "test" for s in hold_out for b in by_source.get(s, ())})
     parts = {"train": [], "dev": [], "test": []}
     for r in rows:
         parts[split_of[r["batch"]]].append(r)
@@ -532,10 +537,17 @@ def main(argv=None) -> int:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a config value, e.g. components.saring_textcat.model.ngram_size=3")
     ap.add_argument("--report", type=Path, help="write the test-split figures and model timing as JSON")
+    ap.add_argument("--hold-out", action="append", default=[], metavar="WRITER",
+                    help="leave this writer's batches out of training and dev and test on them alone "
+                         "(posts by voices the model never read); implies --no-write-splits, needs --out")
     ap.add_argument("--recalibrate", action="store_true",
                     help="keep the weights in --out, recompute its thresholds on dev (after a change of policy)")
     args = ap.parse_args(argv)
     started = time.time()
+    if args.hold_out and (args.out == MODEL_OUT or args.recalibrate or args.splits_only):
+        print("train_model: --hold-out trains a model for measuring only; give --out DIR "
+              "(not the package) and no --recalibrate/--splits-only", file=sys.stderr)
+        return 2
     if args.import_batches:
         copied = import_batches(args.import_batches)
         print(f"imported {len(copied)} batch file(s) from {args.import_batches}")
@@ -543,7 +555,14 @@ def main(argv=None) -> int:
     if not rows:
         print("train_model: no labelled posts found", file=sys.stderr)
         return 2
-    parts, info = split_corpus(rows, args.seed)
+    hold_out = frozenset(args.hold_out)
+    unknown = hold_out - {r["source"] for r in rows}
+    if unknown:
+        print(f"train_model: no batches of writer(s) {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    if hold_out:
+        args.no_write_splits = True
+    parts, info = split_corpus(rows, args.seed, hold_out)
     stats = corpus_stats(rows, parts, info)
     stats["exact_duplicates_dropped"] = dup
     if not args.no_write_splits and not args.sample:

@@ -306,3 +306,35 @@ def test_a_clause_leaning_risky_keeps_its_rule_finding(analyzer):
     text = "🙂🎉👍🏽 Baru beli Rolex lagi. Ayo coblos nomor 2 di pilkada besok!"
     rolex = [f for f in analyzer.check(text).findings if f.text == "Rolex"]
     assert rolex and rolex[0].severity in ("warning", "high")
+
+
+def _train_model_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("saring_train_model", ROOT / "scripts" / "train_model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_held_out_writer_is_only_tested_on():
+    """--hold-out: a writer's posts are the test split and nothing of theirs is trained or tuned on."""
+    tm = _train_model_module()
+    rows = [{"text": f"posting {w} nomor {b} kalimat {i} tentang hal {w}{b}{i}", "labels": [], "source": w,
+             "batch": f"{w}_{b:02d}"}
+            for w in ("alpha", "beta", "gamma") for b in range(1, 9) for i in range(3)]
+    parts, _ = tm.split_corpus(rows, 0, frozenset({"beta"}))
+    assert {r["source"] for r in parts["test"]} == {"beta"}
+    assert len(parts["test"]) == 8 * 3
+    assert all(r["source"] != "beta" for r in parts["train"] + parts["dev"])
+    assert {r["source"] for r in parts["train"]} == {"alpha", "gamma"}
+    # without a hold-out every writer gives batches to training and to testing
+    parts, _ = tm.split_corpus(rows, 0)
+    assert {r["source"] for r in parts["test"]} == {r["source"] for r in parts["train"]} == {"alpha", "beta", "gamma"}
+
+
+def test_a_hold_out_model_never_replaces_the_shipped_one():
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_model.py"), "--hold-out", "jawa"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "--out" in proc.stderr and "Traceback" not in proc.stderr
