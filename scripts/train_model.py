@@ -544,7 +544,7 @@ def main(argv=None) -> int:
                     help="keep the weights in --out, recompute its thresholds on dev (after a change of policy)")
     args = ap.parse_args(argv)
     started = time.time()
-    if args.hold_out and (args.out == MODEL_OUT or args.recalibrate or args.splits_only):
+    if args.hold_out and (args.out.resolve() == MODEL_OUT.resolve() or args.recalibrate or args.splits_only):
         print("train_model: --hold-out trains a model for measuring only; give --out DIR "
               "(not the package) and no --recalibrate/--splits-only", file=sys.stderr)
         return 2

@@ -333,11 +333,14 @@ def test_a_held_out_writer_is_only_tested_on():
     assert {r["source"] for r in parts["test"]} == {r["source"] for r in parts["train"]} == {"alpha", "beta", "gamma"}
 
 
-def test_a_hold_out_model_never_replaces_the_shipped_one():
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_model.py"), "--hold-out", "jawa"],
+@pytest.mark.parametrize("out", [[], ["--out", "nlp/data/model"]])
+def test_a_hold_out_model_never_replaces_the_shipped_one(out):
+    shipped = (ROOT / "nlp" / "data" / "model" / "model.json").read_bytes()
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_model.py"), "--hold-out", "jawa", *out],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "--out" in proc.stderr and "Traceback" not in proc.stderr
+    assert (ROOT / "nlp" / "data" / "model" / "model.json").read_bytes() == shipped
 
 
 def test_a_rule_finding_is_not_lowered_while_the_model_reads_another_risk(monkeypatch):

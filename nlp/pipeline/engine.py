@@ -64,8 +64,8 @@ CLAUSE_LOWER_SHARE = 0.8
 # Nor while the model reads the post as risky in another category (a score at or above this, the
 # classifier's own decision point): in a post that campaigns from an office car, or spreads a
 # hoax that attacks a candidate, one risk takes the model's attention and the other's score falls
-# near zero ("bagi2 stiker & kalender paslon nomor 3 pake mobil dinas" scored 0.019 for
-# facility_misuse).  Lowering is for everyday texts the model reads as clean throughout.
+# near zero ("Seharian bagi kaos paslon nomor 1 ke warga pake mobil dinas kelurahan" scores 0.047
+# for facility_misuse).  Lowering is for everyday texts the model reads as clean throughout.
 OTHER_RISK_SCORE = 0.5
 
 
