@@ -341,22 +341,3 @@ def test_a_hold_out_model_never_replaces_the_shipped_one(out):
     assert proc.returncode == 2
     assert "--out" in proc.stderr and "Traceback" not in proc.stderr
     assert (ROOT / "nlp" / "data" / "model" / "model.json").read_bytes() == shipped
-
-
-def test_a_rule_finding_is_not_lowered_while_the_model_reads_another_risk(monkeypatch):
-    """In a post that campaigns from an office car, the campaign takes the model's attention and
-    its facility_misuse score falls low; the office car's finding must stay (lowering is for
-    everyday texts the model reads as clean throughout)."""
-    from nlp.pipeline import engine
-
-    text = "Seharian bagi kaos paslon nomor 1 ke warga pake mobil dinas kelurahan 🚐 capek tapi puas #SatuHati"
-    lenient = {"model": {"thresholds": {"facility_misuse": {"clean": 0.45}}}}  # at or above its score here
-    analyzer = Analyzer(lenient)
-    scores = analyzer.model_scores([text])[0]
-    assert scores["facility_misuse"] <= 0.45 and scores["political_neutrality"] >= engine.OTHER_RISK_SCORE
-    kept = [f for f in analyzer.check(text).findings if f.rule_id == "facility_misuse.vehicle_private"]
-    assert kept and kept[0].severity in ("warning", "high")
-    # without the guard the same finding would have been lowered to a nudge
-    monkeypatch.setattr(engine, "OTHER_RISK_SCORE", 2.0)
-    lowered = [f for f in Analyzer(lenient).check(text).findings if f.rule_id == "facility_misuse.vehicle_private"]
-    assert lowered and lowered[0].severity == "info"

@@ -61,12 +61,6 @@ SHORT_POST_WORDS = 8
 # A rule's finding is lowered only if the clause holding its evidence scores below this share of
 # the category's warning threshold on its own (``CategoryChecker._clause_clean``).
 CLAUSE_LOWER_SHARE = 0.8
-# Nor while the model reads the post as risky in another category (a score at or above this, the
-# classifier's own decision point): in a post that campaigns from an office car, or spreads a
-# hoax that attacks a candidate, one risk takes the model's attention and the other's score falls
-# near zero ("Seharian bagi kaos paslon nomor 1 ke warga pake mobil dinas kelurahan" scores 0.047
-# for facility_misuse).  Lowering is for everyday texts the model reads as clean throughout.
-OTHER_RISK_SCORE = 0.5
 
 
 @dataclass(slots=True)
@@ -365,10 +359,6 @@ class CategoryChecker:
         below = CLAUSE_LOWER_SHARE * self.model_thresholds.get("warning", 1.01)
         return textcat.clause_score(doc, self.category, start, end) < below
 
-    def _risky_elsewhere(self, doc: Doc) -> bool:
-        """The model reads the post as risky in some other category (``OTHER_RISK_SCORE``)."""
-        return any(v >= OTHER_RISK_SCORE for k, v in doc.cats.items() if k != self.category)
-
     def _model_levels(self, doc: Doc) -> tuple[float, float, float]:
         """(warning, info, confirm) thresholds for this post: on a short post, ``short`` for all."""
         warning = self.model_thresholds.get("warning", 1.01)
@@ -456,7 +446,6 @@ class CategoryChecker:
                 lowerable = rule.lowerable and not rule.model and rule.id not in self._overridden
                 if (score is not None and lowerable and severity != "info"
                         and score <= self.model_thresholds.get("clean", -1.0)
-                        and not self._risky_elsewhere(doc)
                         and self._clause_clean(doc, e.start, e.end)):
                     severity = "info"  # the model judges the post clean with high confidence
                 ch_s, ch_e = _visible(text, e.start_char, e.end_char)
