@@ -24,7 +24,9 @@ Steps
    ``info`` threshold below it, and the ``clean`` threshold under which the model may lower a
    rule's warning (what it lowers on dev must be mostly false alarms, three for each right
    warning at least, and cost at most 2% of the rules' right warnings; at most 0.1 and at most
-   half the lowest score the model gives a dev post the rules flag rightly).
+   half the lowest score the model gives a dev post the rules flag rightly), and the ``sure``
+   level from which the model's own finding overrides its category's context words (what that
+   adds on dev must be at least 90% right).
 5. Write the model into the package (``nlp/data/model/``): weights, labels, architecture,
    thresholds and how it was built (``model.json``).
 """
@@ -80,7 +82,7 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # jam 9, mohon sebarkan", misinformation 0.562) and sharing a hotel room on a duty trip to stretch
 # the SPPD (facility_misuse 0.555); those two categories warn from 0.6.
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.45, "misinformation": 0.6,
-                             "facility_misuse": 0.6}
+                             "facility_misuse": 0.45, "flexing": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
@@ -93,6 +95,14 @@ CLEAN_GRID = [0.0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.015, 0.02, 0.03]
 # the category thresholds, 73/1 at 0.7, 54/1 at 0.8).
 SHORT_POST_WARNING = 0.7
 LOWER_COST = 0.02  # share of the rules' right dev warnings the model may lower
+# ``sure``: from this score the model's own finding no longer yields to its category's context
+# words (the [suppress] list, the model rule's not_near).  Those lists were written for the rules'
+# evidence; a post the model reads as risky with near certainty usually says the risk in words the
+# lists cannot see ("Pemenang lelang … Diumumkan resmi minggu depan, tapi ya sudah pasti" is
+# suppressed as "diumumkan resmi").  Per category the lowest of SURE_GRID at which the findings it
+# adds on dev are at least SURE_PRECISION right (all of them, where fewer than ten); none: off.
+SURE_GRID = [0.85, 0.9, 0.95, 0.98]
+SURE_PRECISION = 0.9
 
 
 # ------------------------------------------------------------------------------ corpus
@@ -454,6 +464,30 @@ def _calibrate_confirm(rules, gold, p, nudge, short, real, warn, short_at, rules
     return warn
 
 
+def calibrate_sure(rows: list[dict], model_dir: Path, thresholds: dict) -> None:
+    """Add each category's ``sure`` level to ``thresholds`` (in place), chosen on dev."""
+    from nlp import Analyzer
+
+    texts = [r["text"] for r in rows]
+    base = {c: {k: v for k, v in t.items() if k != "sure"} for c, t in thresholds.items()}
+    without = Analyzer({"model": {"thresholds": base}}, model_dir=model_dir)
+    widest = Analyzer({"model": {"thresholds": {c: {**t, "sure": SURE_GRID[0]} for c, t in base.items()}}},
+                      model_dir=model_dir)
+    scores = without.model_scores(texts)
+    before, after = without.check_many(texts), widest.check_many(texts)
+    for c in _categories():
+        added = [(s[c], c in r["labels"]) for r, s, b, a in zip(rows, scores, before, after)
+                 if a.flagged(c) and not b.flagged(c)]
+        sure = 1.0  # off
+        for t in SURE_GRID:
+            kept = [g for s, g in added if s >= t]
+            right = sum(kept)
+            if not kept or (right == len(kept) if len(kept) < 10 else right >= SURE_PRECISION * len(kept)):
+                sure = t
+                break
+        thresholds[c]["sure"] = sure
+
+
 def dev_judgements(rows: list[dict], model_dir: Path):
     from nlp import Analyzer
 
@@ -580,9 +614,10 @@ def main(argv=None) -> int:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         flags, scores, nudged = dev_judgements(parts["dev"], args.out)
         meta["thresholds"] = calibrate(parts["dev"], flags, scores, nudged)
+        calibrate_sure(parts["dev"], args.out, meta["thresholds"])
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         for c, t in meta["thresholds"].items():
-            print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}")
+            print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}  sure {t['sure']:.2f}")
         return 0
     if args.sample:
         rng = random.Random(args.seed)
@@ -606,6 +641,7 @@ def main(argv=None) -> int:
         dev = parts["dev"] or parts["train"][:200]
         flags, scores, nudged = dev_judgements(dev, staging)
         thresholds = calibrate(dev, flags, scores, nudged)
+        calibrate_sure(dev, staging, thresholds)
         corpus_hash = hashlib.sha256("\n".join(json.dumps([r["text"], r["labels"]], ensure_ascii=False)
                                                for r in rows).encode()).hexdigest()[:16]
         import spacy
@@ -616,7 +652,7 @@ def main(argv=None) -> int:
         export_model(trained, args.out, thresholds, build)
     print("thresholds (dev):")
     for c, t in thresholds.items():
-        print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}")
+        print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}  sure {t['sure']:.2f}")
     if parts["test"] and not args.sample:
         res = evaluate_split(parts["test"], args.out)
         print("test split (precision/recall): rules | model | hybrid")

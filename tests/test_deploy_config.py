@@ -192,7 +192,7 @@ info = 2
                       f"(sekarang 2)."]
     assert sorted(warnings) == sorted([
         f"{f} (baris 3): kunci 'model.colour' tidak dikenal, diabaikan. Yang dikenal: enabled, thresholds.",
-        f"{f} (baris 7): model.thresholds.flexing.loud tidak dikenal, diabaikan. Yang dikenal: warning, info, clean, short, confirm.",
+        f"{f} (baris 7): model.thresholds.flexing.loud tidak dikenal, diabaikan. Yang dikenal: warning, info, clean, short, confirm, sure.",
         f"{f}: [model.thresholds.bogus]: kategori 'bogus' tidak dikenal, diabaikan. Kategori: " + ", ".join(CATEGORIES) + ".",
     ])
     f.write_text("[model]\nenabled = false\n[model.thresholds.flexing]\nwarning = 0.8\nclean = 0\n", encoding="utf-8")

@@ -299,6 +299,35 @@ def test_the_model_can_confirm_a_rules_nudge_from_its_confirm_threshold(analyzer
     assert not strict.check(text).flagged("flexing")
 
 
+SURE_LEAK = ("Pemenang lelang pengadaan 12 motor patroli: CV Sinar Roda, nilai 2,4 M. "
+             "Diumumkan resmi minggu depan, tapi ini sudah pasti.")
+
+
+def test_a_sure_model_finding_is_not_silenced_by_a_context_word(analyzer):
+    """"Diumumkan resmi" silences the confidential_info category (published material is no
+    leak), but here the announcement is still to come and the post gives the result away.  From
+    ``sure`` the model's own finding stands; with ``sure`` off (1) the context word wins."""
+    score = analyzer.model_scores([SURE_LEAK])[0]["confidential_info"]
+    assert score >= 0.9  # the premise: the model is near certain
+    off = Analyzer({"model": {"thresholds": {"confidential_info": {"sure": 1.0}}}})
+    assert not [f for f in off.check(SURE_LEAK).findings if f.category == "confidential_info"]
+    on = Analyzer({"model": {"thresholds": {"confidential_info": {"sure": round(score - 0.05, 3)}}}})
+    found = [f for f in on.check(SURE_LEAK).findings if f.category == "confidential_info"]
+    assert [f.rule_id for f in found] == ["confidential_info.model"]
+    assert found[0].severity == "warning" and found[0].text in SURE_LEAK
+
+
+def test_sure_never_reaches_below_the_warning_level():
+    """A ``sure`` set below ``warning`` acts from ``warning``: a context word still silences
+    a score the model would not warn on anyway."""
+    probe = Analyzer()
+    score = probe.model_scores([SURE_LEAK])[0]["confidential_info"]
+    above = min(0.999, round(score + 0.005, 4))
+    low_sure = Analyzer({"model": {"thresholds": {"confidential_info": {"sure": 0.1, "warning": above,
+                                                                        "info": above, "confirm": above}}}})
+    assert not [f for f in low_sure.check(SURE_LEAK).findings if f.category == "confidential_info"]
+
+
 def test_a_clause_leaning_risky_keeps_its_rule_finding(analyzer):
     """Emoji before a purchase of a luxury watch pull the post's flexing score near zero (the
     vote call beside it dominates), but the clause holding "Rolex" reads close to the warning

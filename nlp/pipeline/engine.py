@@ -49,7 +49,7 @@ NEGATION_LOOKBACK = 2
 MAX_FINDINGS_PER_CATEGORY = 20
 _OCC_KEY = "saring.occurrences"  # per post: term keys -> their sorted occurrences (shared by categories)
 MODEL_PIPE = "saring_textcat"
-MODEL_THRESHOLD_KEYS = ("warning", "info", "clean", "short", "confirm")
+MODEL_THRESHOLD_KEYS = ("warning", "info", "clean", "short", "confirm", "sure")
 # ``confirm``: the model score from which a rule's info nudge in the category becomes a warning
 # (two weak signals that agree: "Tuku Land Cruiser bekas 1,1 M" is a brand nudge, and the model
 # leans to flexing without crossing its own warning threshold).  Unset: ``warning``.
@@ -359,6 +359,14 @@ class CategoryChecker:
         below = CLAUSE_LOWER_SHARE * self.model_thresholds.get("warning", 1.01)
         return textcat.clause_score(doc, self.category, start, end) < below
 
+    def _sure_level(self, doc: Doc) -> float:
+        """The score from which the model's finding overrides context words; never below the
+        warning level of this post (a short post's ``short``).  Unset or 1: never."""
+        sure = self.model_thresholds.get("sure", 1.0)
+        if sure >= 1.0:
+            return float("inf")
+        return max(sure, self._model_levels(doc)[0])
+
     def _model_levels(self, doc: Doc) -> tuple[float, float, float]:
         """(warning, info, confirm) thresholds for this post: on a short post, ``short`` for all."""
         warning = self.model_thresholds.get("warning", 1.01)
@@ -400,10 +408,14 @@ class CategoryChecker:
         if not candidates:
             return doc
         suppressed = bool(self._suppress_keys) and self._any_in_post(doc, hits, self.ruleset.suppress)
+        # From ``sure`` the model's own finding no longer yields to the category's context words
+        # (its [suppress] list, its model rule's not_near): they are written for the rules'
+        # evidence, and at this score the post says the risk in words the lists cannot see.
+        sure = score is not None and score >= self._sure_level(doc)
         text = doc_text(doc)
         candidates_found: list[_Candidate] = []
         for rule in candidates:
-            if suppressed and rule.suppressible:
+            if suppressed and rule.suppressible and not (rule.model and sure):
                 continue
             if rule.unless_post and self._any_in_post(doc, hits, rule.unless_post):
                 continue
@@ -429,7 +441,7 @@ class CategoryChecker:
                     continue
                 if not all(self._group_ok(doc, hits, g, ev, rule.window) for g in rule.near):
                     continue
-                if rule.not_near:
+                if rule.not_near and not (rule.model and sure):
                     nw = rule.window if rule.not_near_window is None else rule.not_near_window
                     if self._any_near(doc, hits, rule.not_near, ev, nw):
                         continue
