@@ -80,7 +80,11 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # After the second writing round (6,339 more posts) the retrained model put two duty posts of the
 # kinerja / false-alarm tests just over 0.55: a call to pass on a duty notice ("apel pagi ditunda
 # jam 9, mohon sebarkan", misinformation 0.562) and sharing a hotel room on a duty trip to stretch
-# the SPPD (facility_misuse 0.555); those two categories warn from 0.6.
+# the SPPD (facility_misuse 0.555); those two categories warned from 0.6.  In the fifth round
+# facility_misuse came down to 0.45 and flexing to 0.5 (measured on two writers the model never
+# read: facility recall +4-5 points, flexing +1-2, precision unchanged, no real-text facility
+# warning added); the two work posts that had held them up are kept quiet by the rules' words
+# instead (``thrift`` beside facility_misuse.model, ``endured`` beside flexing.model).
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.45, "misinformation": 0.6,
                              "facility_misuse": 0.45, "flexing": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]

@@ -359,14 +359,6 @@ class CategoryChecker:
         below = CLAUSE_LOWER_SHARE * self.model_thresholds.get("warning", 1.01)
         return textcat.clause_score(doc, self.category, start, end) < below
 
-    def _sure_level(self, doc: Doc) -> float:
-        """The score from which the model's finding overrides context words; never below the
-        warning level of this post (a short post's ``short``).  Unset or 1: never."""
-        sure = self.model_thresholds.get("sure", 1.0)
-        if sure >= 1.0:
-            return float("inf")
-        return max(sure, self._model_levels(doc)[0])
-
     def _model_levels(self, doc: Doc) -> tuple[float, float, float]:
         """(warning, info, confirm) thresholds for this post: on a short post, ``short`` for all."""
         warning = self.model_thresholds.get("warning", 1.01)
@@ -408,10 +400,12 @@ class CategoryChecker:
         if not candidates:
             return doc
         suppressed = bool(self._suppress_keys) and self._any_in_post(doc, hits, self.ruleset.suppress)
-        # From ``sure`` the model's own finding no longer yields to the category's context words
-        # (its [suppress] list, its model rule's not_near): they are written for the rules'
-        # evidence, and at this score the post says the risk in words the lists cannot see.
-        sure = score is not None and score >= self._sure_level(doc)
+        # From ``sure`` (never below this post's warning level; 1 = never) the model's own finding
+        # no longer yields to the category's context words (its [suppress] list, its model rule's
+        # not_near): they are written for the rules' evidence, and at this score the post says the
+        # risk in words the lists cannot see.
+        sure_at = self.model_thresholds.get("sure", 1.0) if score is not None else 1.0
+        sure = sure_at < 1.0 and score >= max(sure_at, warn_at)
         text = doc_text(doc)
         candidates_found: list[_Candidate] = []
         for rule in candidates:
