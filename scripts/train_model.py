@@ -492,6 +492,11 @@ def calibrate_sure(rows: list[dict], model_dir: Path, thresholds: dict) -> None:
         thresholds[c]["sure"] = sure
 
 
+def print_thresholds(thresholds: dict) -> None:
+    for c, t in thresholds.items():
+        print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}  sure {t['sure']:.2f}")
+
+
 def dev_judgements(rows: list[dict], model_dir: Path):
     from nlp import Analyzer
 
@@ -620,8 +625,7 @@ def main(argv=None) -> int:
         meta["thresholds"] = calibrate(parts["dev"], flags, scores, nudged)
         calibrate_sure(parts["dev"], args.out, meta["thresholds"])
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        for c, t in meta["thresholds"].items():
-            print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}  sure {t['sure']:.2f}")
+        print_thresholds(meta["thresholds"])
         return 0
     if args.sample:
         rng = random.Random(args.seed)
@@ -655,8 +659,7 @@ def main(argv=None) -> int:
                  "posts": {k: len(v) for k, v in parts.items()}, "sample": args.sample or None}
         export_model(trained, args.out, thresholds, build)
     print("thresholds (dev):")
-    for c, t in thresholds.items():
-        print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}  sure {t['sure']:.2f}")
+    print_thresholds(thresholds)
     if parts["test"] and not args.sample:
         res = evaluate_split(parts["test"], args.out)
         print("test split (precision/recall): rules | model | hybrid")
