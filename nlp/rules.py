@@ -34,7 +34,7 @@ SEVERITY_RANK = {"none": 0, "info": 1, "warning": 2, "high": 3}
 
 _RULE_KEYS = {
     "id", "severity", "terms", "patterns", "entities", "min_value", "max_value", "near", "window",
-    "not_near", "not_near_window", "unless_post", "escalate", "negatable", "suppressible",
+    "not_near", "not_near_window", "not_after", "not_after_gap", "unless_post", "escalate", "negatable", "suppressible",
     "message", "suggestion", "basis", "en", "examples", "note", "model", "lowerable",
 }
 _GROUP_KEYS = {"terms", "min", "window", "negatable"}
@@ -174,6 +174,10 @@ class Rule:
     window: int = 8
     not_near: list[str] = field(default_factory=list)
     not_near_window: int | None = None
+    # Said of the writer, not of someone else: a ``not_after`` term ends right before the evidence,
+    # or only ``not_after_gap`` tokens (at most three) lie between them ("aku kan bodoh").
+    not_after: list[str] = field(default_factory=list)
+    not_after_gap: list[str] = field(default_factory=list)
     unless_post: list[str] = field(default_factory=list)
     escalate: list[Escalation] = field(default_factory=list)
     negatable: bool = True
@@ -439,6 +443,13 @@ def parse_ruleset(data: dict, path: str, common: dict[str, list[str]], source: s
         except RuleError as exc:
             problems.add(str(exc), None, src.tables.get("suppress"), _key("terms"))
     known_lexicons = set(lexicons) | set(common)
+    # A lexicon may include another by name ("@family" inside private_event): expanded here, so
+    # the matcher only ever sees words.
+    for name in list(lexicons):
+        try:
+            lexicons[name] = _expand_lexicon(name, lexicons, common)
+        except RuleError as exc:
+            problems.add(str(exc), None, src.tables.get("lexicons"), _key(name))
     labels = known_labels()
     rules, seen = [], set()
     for i, r in enumerate(data.get("rules", [])):
@@ -542,6 +553,8 @@ def parse_ruleset(data: dict, path: str, common: dict[str, list[str]], source: s
                                    "suppressible", True)
         not_near = field_value(lambda: _terms("not_near", r.get("not_near", [])), "not_near", [])
         unless_post = field_value(lambda: _terms("unless_post", r.get("unless_post", [])), "unless_post", [])
+        not_after = field_value(lambda: _terms("not_after", r.get("not_after", [])), "not_after", [])
+        not_after_gap = field_value(lambda: _terms("not_after_gap", r.get("not_after_gap", [])), "not_after_gap", [])
         examples, example_problems = _examples(name, r.get("examples", {}), known_lexicons)
         for message, needles in example_problems:
             bad(message, *needles, _key("examples"))
@@ -551,7 +564,8 @@ def parse_ruleset(data: dict, path: str, common: dict[str, list[str]], source: s
             id=rid, category=category, severity=sev, message=r["message"], suggestion=r.get("suggestion"),
             basis=r.get("basis"), en=dict(en), terms=terms, patterns=list(patterns), entities=list(entities),
             min_value=min_value, max_value=max_value, near=near, window=window, not_near=not_near,
-            not_near_window=nn_window, unless_post=unless_post, escalate=escalations, negatable=negatable,
+            not_near_window=nn_window, not_after=not_after, not_after_gap=not_after_gap,
+            unless_post=unless_post, escalate=escalations, negatable=negatable,
             suppressible=suppressible, examples=examples, note=r.get("note"),
             model=bool(r.get("model", False)), lowerable=bool(r.get("lowerable", True)),
         )
@@ -569,12 +583,30 @@ def iter_term_lists(rs: RuleSet):
         yield rule.id, rule.terms
         yield rule.id, rule.not_near
         yield rule.id, rule.unless_post
+        yield rule.id, rule.not_after
+        yield rule.id, rule.not_after_gap
         for g in rule.near:
             yield rule.id, g.terms
         for e in rule.escalate:
             yield rule.id, e.unless
             for g in e.near:
                 yield rule.id, g.terms
+
+
+def _expand_lexicon(name: str, lexicons: dict[str, list[str]], common: dict[str, list[str]],
+                    seen: tuple[str, ...] = ()) -> list[str]:
+    """``name``'s terms with every "@other" entry replaced by that lexicon's terms."""
+    if name in seen:
+        raise RuleError(f"[lexicons].{seen[0]}: lexicons include each other ({' → '.join(seen + (name,))})")
+    out: list[str] = []
+    for t in lexicons.get(name, common.get(name, [])):
+        if not t.startswith("@"):
+            out.append(t)
+        elif t[1:] in lexicons or t[1:] in common:
+            out.extend(_expand_lexicon(t[1:], lexicons, common, seen + (name,)))
+        else:
+            raise RuleError(f"[lexicons].{name}: unknown lexicon '{t}'")
+    return out
 
 
 def _check_references(rs: RuleSet, known: set[str], problems: _Problems):

@@ -158,6 +158,40 @@ def test_dangling_lexicon_reference_names_its_line(tmp_path):
     assert msg == f"flexing.toml:{line}:{col}: flexing.watch: unknown lexicon '@beli_beli'"
 
 
+LEXICONS = """
+[lexicons]
+family = ["istri", "suami"]
+buyer = ["@family", "=saya sendiri"]
+"""
+
+
+def test_a_lexicon_can_include_another_and_its_words_match(tmp_path):
+    # "@family" inside a lexicon once matched nothing (the literal "@family"): the rule below
+    # must fire on a word that only the included lexicon holds.
+    path = write(tmp_path, LEXICONS + GOOD_RULE.replace('near = [["beli"]]', 'near = [["@buyer"]]'))
+    rs = load_rule_file(path)
+    assert rs.lexicons["buyer"] == ["istri", "suami", "=saya sendiri"]
+
+
+def test_a_shipped_lexicon_that_includes_another_matches_its_words(analyzer):
+    # facility_misuse's private_event includes "@family": an office printer used for the writer's
+    # wife is private use, as it is for "anakku", which private_event lists itself.
+    for who in ("istri saya", "anakku"):
+        report = analyzer.check(f"Ngeprint 200 lembar undangan pakai printer kantor buat {who} 😁")
+        assert [f.rule_id for f in report.findings if f.category == "facility_misuse"][:1] == [
+            "facility_misuse.office_asset_private"], who
+
+
+def test_a_lexicon_naming_an_unknown_or_circular_lexicon_is_reported(tmp_path):
+    path = write(tmp_path, LEXICONS.replace('"@family"', '"@famili"') + GOOD_RULE)
+    [msg] = problems(path)
+    assert "[lexicons].buyer: unknown lexicon '@famili'" in msg
+    path = write(tmp_path, LEXICONS.replace('"istri"', '"@buyer"') + GOOD_RULE)
+    msgs = problems(path)  # once for each lexicon of the loop
+    assert msgs and all("lexicons include each other" in m for m in msgs)
+    assert "[lexicons].family: lexicons include each other (family → buyer → family)" in msgs[0]
+
+
 def test_recognizers_must_declare_their_labels():
     with pytest.raises(ValueError, match="declare its labels"):
         register("nothing", labels=())

@@ -44,6 +44,9 @@ from .model import trim_span
 
 FINDINGS_KEY = "saring"
 NEGATION_LOOKBACK = 2
+# ``not_after``: at most this many ``not_after_gap`` tokens between the term and the evidence
+# ("gue berasa jadi orang bejad": three words between "gue" and the insult).
+NOT_AFTER_MAX_GAP = 3
 # At most this many findings per category and post (after repeats are merged): a post that
 # repeats risky words thousands of times still gets a short answer (see docs/architecture.md).
 MAX_FINDINGS_PER_CATEGORY = 20
@@ -207,6 +210,8 @@ class CategoryChecker:
             self._keys_for(rule.terms)
             self._keys_for(rule.not_near)
             self._keys_for(rule.unless_post)
+            self._keys_for(rule.not_after)
+            self._keys_for(rule.not_after_gap)
             for g in rule.near:
                 self._keys_for(g.terms)
             for e in rule.escalate:
@@ -302,6 +307,25 @@ class CategoryChecker:
         if window == 0:
             return True
         return any(self._distance(evidence, o) <= window for o in occ.around(evidence, window))
+
+    def _right_after(self, doc, hits, rule, evidence) -> bool:
+        """A ``not_after`` term ends right before the evidence, or only ``not_after_gap`` tokens
+        (at most NOT_AFTER_MAX_GAP) lie between, and the term opens its clause (nothing but
+        punctuation or a gap word before it): "aku kan bodoh" is said of the writer; "aku bilang
+        dia bodoh" and "atasan saya bodoh" are not."""
+        occ = self._occurrences(doc, hits, self._keys_for(rule.not_after))
+        before = [o for o in occ.around(evidence, NOT_AFTER_MAX_GAP)
+                  if o[1] <= evidence[0] and evidence[0] - o[1] <= NOT_AFTER_MAX_GAP]
+        if not before:
+            return False
+        gap: set[int] = set()
+        if rule.not_after_gap:
+            fillers = self._occurrences(doc, hits, self._keys_for(rule.not_after_gap))
+            for s, e in fillers.around(evidence, NOT_AFTER_MAX_GAP + 2):
+                gap.update(range(s, e))
+        return any(all(i in gap for i in range(o[1], evidence[0]))
+                   and (o[0] == 0 or o[0] - 1 in gap or doc[o[0] - 1].is_punct)
+                   for o in before)
 
     def _any_in_post(self, doc, hits, terms) -> bool:
         return self._usable_count(doc, self._occurrences(doc, hits, self._keys_for(terms)), True) > 0
@@ -439,6 +463,8 @@ class CategoryChecker:
                     nw = rule.window if rule.not_near_window is None else rule.not_near_window
                     if self._any_near(doc, hits, rule.not_near, ev, nw):
                         continue
+                if rule.not_after and self._right_after(doc, hits, rule, ev):
+                    continue
                 if e.score is not None:
                     severity = "warning" if e.score >= warn_at else "info"
                 else:
