@@ -65,7 +65,10 @@ REAL_TEXT_BUDGET = {"flexing": 0.5, "personal_data": 0.5, "confidential_info": 0
                     "gratification": 0.3, "facility_misuse": 0.3, "political_neutrality": 4.0, "hate_abuse": 30.0}
 NEAR_DUP = 0.5  # share of a post's word 5-grams found in one train post
 
-TARGET_PRECISION = 0.95  # hybrid precision on dev a warning threshold must keep
+# hybrid precision on dev a warning threshold must keep (0.95 until the sixth writing round; issue
+# 11 asks >= 0.92 on the test split, and on seven writers the model had never read the hybrid kept
+# 0.94-0.99 in every category but gratification at the thresholds chosen with 0.95)
+TARGET_PRECISION = 0.93
 TARGET_ADDED_PRECISION = 0.90  # lower confidence bound (Wilson, 90%) of the precision of the posts only the model flags
 WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whatever dev says
 # Lower floors where dev allows more recall (issue 11 follow-up): at these the hybrid keeps
@@ -84,8 +87,12 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # facility_misuse came down to 0.45 and flexing to 0.5 (measured on two writers the model never
 # read: facility recall +4-5 points, flexing +1-2, precision unchanged, no real-text facility
 # warning added); the two work posts that had held them up are kept quiet by the rules' words
-# instead (``thrift`` beside facility_misuse.model, ``endured`` beside flexing.model).
-WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.45, "misinformation": 0.6,
+# instead (``thrift`` beside facility_misuse.model, ``endured`` beside flexing.model).  In the
+# sixth round confidential_info came down to 0.35: leaks posted without a leak word were its
+# largest miss on writers the model never read (recall 0.58-0.67), and from 0.45 to 0.35 a
+# hold-out model gained 5 points there at unchanged precision, with no real-text warning added
+# (dev then chose 0.425).
+WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.35, "gratification": 0.45, "misinformation": 0.6,
                              "facility_misuse": 0.45, "flexing": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
