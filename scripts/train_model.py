@@ -91,9 +91,12 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # sixth round confidential_info came down to 0.35: leaks posted without a leak word were its
 # largest miss on writers the model never read (recall 0.58-0.67), and from 0.45 to 0.35 a
 # hold-out model gained 5 points there at unchanged precision, with no real-text warning added
-# (dev then chose 0.425).
+# (dev then chose 0.425).  Flexing went back to 0.55 when calibration learnt to credit the model
+# rule's context words (``quiet`` below) and dev chose 0.5: at 0.5 the model warned on two of the
+# 12,781 real texts outside the corpus (a shop's promotion, a fashion-show news line), 0.55 per
+# 1,000 against issue 11's 0.5, for one point of recall on a writer it never read.
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.35, "gratification": 0.45, "misinformation": 0.6,
-                             "facility_misuse": 0.45, "flexing": 0.5}
+                             "facility_misuse": 0.45, "flexing": 0.55}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
@@ -392,20 +395,28 @@ def wilson_lower(hits: int, n: int, z: float = 1.2816) -> float:
     return (centre - margin) / (1 + z * z / n)
 
 
-def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudged: list[set] | None = None) -> dict:
+def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudged: list[set] | None = None,
+              quiet: list[set] | None = None) -> dict:
     """Per category: {'warning', 'info', 'clean', 'short', 'confirm'} chosen on dev, precision
-    first.  ``nudged``: per post, the categories in which the rules gave an info finding."""
+    first.  ``nudged``: per post, the categories in which the rules gave an info finding.
+    ``quiet``: per post, the categories in which the model's own finding is kept quiet by its
+    category's context words (see ``dev_judgements``): there a score counts only from SURE_GRID's
+    lowest level, where the engine may set those words aside."""
     from nlp.pipeline.engine import is_short_post
 
     out = {}
     nudged = nudged if nudged is not None else [set() for _ in rows]
+    quiet = quiet if quiet is not None else [set() for _ in rows]
     short = [is_short_post(r["text"]) for r in rows]
     real = [r.get("source") == "indonlu" for r in rows]
     n_real = sum(real)
     for c in _categories():
         gold = [c in r["labels"] for r in rows]
         rules = [c in f for f in rule_flags]
-        p = [s.get(c, 0.0) for s in scores]
+        # the score as the engine can show it: a post whose context words silence the model rule
+        # counts only from the lowest ``sure`` level
+        p = [s.get(c, 0.0) if c not in q or s.get(c, 0.0) >= SURE_GRID[0] else 0.0 for s, q in zip(scores, quiet)]
+        raw = [s.get(c, 0.0) for s in scores]
         warn = 0.99
         rules_precision = _prf(rules, gold)[0]
         allowed_real = int(REAL_TEXT_BUDGET[c] * n_real / 1000)
@@ -433,17 +444,17 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudge
         # threshold also stays at or below half the lowest score the model gives any of them)
         clean = 0.0
         rule_tp = sum(1 for r, g in zip(rules, gold) if r and g)
-        lowest = min((s for s, g, r in zip(p, gold, rules) if g and r), default=0.0)
+        lowest = min((s for s, g, r in zip(raw, gold, rules) if g and r), default=0.0)
         for t in CLEAN_GRID:
-            lowered_right = sum(1 for r, g, s in zip(rules, gold, p) if r and g and s <= t)
-            lowered_wrong = sum(1 for r, g, s in zip(rules, gold, p) if r and not g and s <= t)
+            lowered_right = sum(1 for r, g, s in zip(rules, gold, raw) if r and g and s <= t)
+            lowered_wrong = sum(1 for r, g, s in zip(rules, gold, raw) if r and not g and s <= t)
             if (lowered_right <= int(LOWER_COST * rule_tp) and lowered_wrong >= 3 * lowered_right
                     and t <= lowest / 2):
                 clean = t
             else:
                 break
         short_at = max(warn, SHORT_POST_WARNING)
-        confirm = _calibrate_confirm(rules, gold, p, [c in n for n in nudged], short, real,
+        confirm = _calibrate_confirm(rules, gold, raw, [c in n for n in nudged], short, real,
                                      warn, short_at, rules_precision, allowed_real)
         out[c] = {"warning": warn, "info": info, "clean": clean, "short": short_at, "confirm": confirm}
     return out
@@ -514,7 +525,18 @@ def dev_judgements(rows: list[dict], model_dir: Path):
     flags = [{c for c in _categories() if rep.flagged(c)} for rep in reports]
     nudged = [{f.category for f in rep.findings if f.severity == "info"} for rep in reports]
     scores = with_model.model_scores(texts)
-    return flags, scores, nudged
+    # Where the model's own finding would be silenced by its category's context words (the
+    # [suppress] list, the model rule's not_near and unless_post): the model at every threshold
+    # zero, ``sure`` off, and no model finding in a category the rules leave unflagged.
+    open_levels = {"warning": 0.0, "info": 0.0, "confirm": 0.0, "short": 0.0, "clean": 0.0, "sure": 1.0}
+    open_model = Analyzer({"model": {"thresholds": {c: dict(open_levels) for c in _categories()}}},
+                          model_dir=model_dir)
+    quiet = []
+    for rep, flagged in zip(open_model.check_many(texts), flags):
+        # a model finding, or a rule's nudge the model confirmed into a warning
+        spoke = {f.category for f in rep.findings if f.rule_id.endswith(".model") or f.severity != "info"}
+        quiet.append({c for c in _categories() if c not in flagged and c not in spoke})
+    return flags, scores, nudged, quiet
 
 
 def evaluate_split(rows: list[dict], model_dir: Path) -> dict:
@@ -628,8 +650,8 @@ def main(argv=None) -> int:
     if args.recalibrate:
         meta_path = args.out / "model.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        flags, scores, nudged = dev_judgements(parts["dev"], args.out)
-        meta["thresholds"] = calibrate(parts["dev"], flags, scores, nudged)
+        flags, scores, nudged, quiet = dev_judgements(parts["dev"], args.out)
+        meta["thresholds"] = calibrate(parts["dev"], flags, scores, nudged, quiet)
         calibrate_sure(parts["dev"], args.out, meta["thresholds"])
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print_thresholds(meta["thresholds"])
@@ -654,8 +676,8 @@ def main(argv=None) -> int:
         staging = work / "staged_model"
         export_model(trained, staging, {}, {})
         dev = parts["dev"] or parts["train"][:200]
-        flags, scores, nudged = dev_judgements(dev, staging)
-        thresholds = calibrate(dev, flags, scores, nudged)
+        flags, scores, nudged, quiet = dev_judgements(dev, staging)
+        thresholds = calibrate(dev, flags, scores, nudged, quiet)
         calibrate_sure(dev, staging, thresholds)
         corpus_hash = hashlib.sha256("\n".join(json.dumps([r["text"], r["labels"]], ensure_ascii=False)
                                                for r in rows).encode()).hexdigest()[:16]

@@ -362,6 +362,32 @@ def test_a_held_out_writer_is_only_tested_on():
     assert {r["source"] for r in parts["test"]} == {r["source"] for r in parts["train"]} == {"alpha", "beta", "gamma"}
 
 
+def test_calibration_credits_the_context_words_that_keep_the_model_quiet():
+    """A clean real text that the model scores high but whose context words (a customer review)
+    keep the model rule quiet is no false alarm the threshold must stay above; one scored above
+    ``sure`` still is, since there the engine sets those words aside."""
+    tm = _train_model_module()
+    cat = "flexing"
+    rows, scores = [], []
+    for i in range(40):  # written posts: the model is right from 0.3 up
+        rows.append({"text": f"pamer {i}", "labels": [cat], "source": "w"})
+        scores.append({cat: 0.3 + i / 100})
+        rows.append({"text": f"kerja {i}", "labels": [], "source": "w"})
+        scores.append({cat: 0.05})
+    rows.append({"text": "review mobil", "labels": [], "source": "indonlu"})
+    scores.append({cat: 0.6})
+    flags, nudged = [set() for _ in rows], [set() for _ in rows]
+
+    def warning(quiet_review: bool, review_score: float) -> float:
+        scores[-1] = {cat: review_score}
+        quiet = [set() for _ in rows[:-1]] + [{cat} if quiet_review else set()]
+        return tm.calibrate(rows, flags, scores, nudged, quiet)[cat]["warning"]
+
+    assert warning(False, 0.6) > 0.6  # heard: the real text's false alarm holds the threshold up
+    assert warning(True, 0.6) == max(0.3, tm.WARNING_FLOOR_BY_CATEGORY.get(cat, tm.WARNING_FLOOR))
+    assert warning(True, tm.SURE_GRID[0]) > tm.SURE_GRID[0]  # sure: the context words no longer count
+
+
 @pytest.mark.parametrize("out", [[], ["--out", "nlp/data/model"]])
 def test_a_hold_out_model_never_replaces_the_shipped_one(out):
     shipped = (ROOT / "nlp" / "data" / "model" / "model.json").read_bytes()
