@@ -519,18 +519,18 @@ def dev_judgements(rows: list[dict], model_dir: Path):
     from nlp import Analyzer
 
     rules_only = Analyzer({"model": {"enabled": False}})
-    with_model = Analyzer(model_dir=model_dir)
+    # The model at every threshold zero and ``sure`` off: its scores (thresholds do not change
+    # them), and where its own finding would be silenced by its category's context words (the
+    # [suppress] list, the model rule's not_near and unless_post): no model finding in a category
+    # the rules leave unflagged.
+    open_levels = {"warning": 0.0, "info": 0.0, "confirm": 0.0, "short": 0.0, "clean": 0.0, "sure": 1.0}
+    open_model = Analyzer({"model": {"thresholds": {c: dict(open_levels) for c in _categories()}}},
+                          model_dir=model_dir)
     texts = [r["text"] for r in rows]
     reports = rules_only.check_many(texts)
     flags = [{c for c in _categories() if rep.flagged(c)} for rep in reports]
     nudged = [{f.category for f in rep.findings if f.severity == "info"} for rep in reports]
-    scores = with_model.model_scores(texts)
-    # Where the model's own finding would be silenced by its category's context words (the
-    # [suppress] list, the model rule's not_near and unless_post): the model at every threshold
-    # zero, ``sure`` off, and no model finding in a category the rules leave unflagged.
-    open_levels = {"warning": 0.0, "info": 0.0, "confirm": 0.0, "short": 0.0, "clean": 0.0, "sure": 1.0}
-    open_model = Analyzer({"model": {"thresholds": {c: dict(open_levels) for c in _categories()}}},
-                          model_dir=model_dir)
+    scores = open_model.model_scores(texts)
     quiet = []
     for rep, flagged in zip(open_model.check_many(texts), flags):
         # a model finding, or a rule's nudge the model confirmed into a warning
