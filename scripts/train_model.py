@@ -539,6 +539,15 @@ def dev_judgements(rows: list[dict], model_dir: Path):
     return flags, scores, nudged, quiet
 
 
+def thresholds_on_dev(dev: list[dict], model_dir: Path) -> dict:
+    """Every threshold of the model in ``model_dir``, chosen on ``dev`` (after training, and for
+    --recalibrate)."""
+    flags, scores, nudged, quiet = dev_judgements(dev, model_dir)
+    thresholds = calibrate(dev, flags, scores, nudged, quiet)
+    calibrate_sure(dev, model_dir, thresholds)
+    return thresholds
+
+
 def evaluate_split(rows: list[dict], model_dir: Path) -> dict:
     from nlp import Analyzer
 
@@ -650,9 +659,7 @@ def main(argv=None) -> int:
     if args.recalibrate:
         meta_path = args.out / "model.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        flags, scores, nudged, quiet = dev_judgements(parts["dev"], args.out)
-        meta["thresholds"] = calibrate(parts["dev"], flags, scores, nudged, quiet)
-        calibrate_sure(parts["dev"], args.out, meta["thresholds"])
+        meta["thresholds"] = thresholds_on_dev(parts["dev"], args.out)
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print_thresholds(meta["thresholds"])
         return 0
@@ -676,9 +683,7 @@ def main(argv=None) -> int:
         staging = work / "staged_model"
         export_model(trained, staging, {}, {})
         dev = parts["dev"] or parts["train"][:200]
-        flags, scores, nudged, quiet = dev_judgements(dev, staging)
-        thresholds = calibrate(dev, flags, scores, nudged, quiet)
-        calibrate_sure(dev, staging, thresholds)
+        thresholds = thresholds_on_dev(dev, staging)
         corpus_hash = hashlib.sha256("\n".join(json.dumps([r["text"], r["labels"]], ensure_ascii=False)
                                                for r in rows).encode()).hexdigest()[:16]
         import spacy
