@@ -12,6 +12,8 @@ finding of that category at severity ``warning`` or ``high`` (``info`` is a nudg
     python scripts/eval.py FILE --category flexing --errors
     python scripts/eval.py --report               # rules / model / hybrid on the test split, the dev
                                                   # corpus, the Ibrohim dev tweets, and real-text rates
+                                                  # (all IndoNLU train texts, and those outside the
+                                                  # training corpus)
     python scripts/eval.py --report --json > report.json
 """
 
@@ -149,9 +151,18 @@ def indonlu_texts(folder: Path = INDONLU) -> list[str]:
     return texts
 
 
-def rates_per_1000(texts: list[str], predictor) -> dict:
-    flags = [f for f, _ in _flags_and_evidence(texts, predictor)]
-    return {c: 1000 * sum(c in f for f in flags) / len(texts) for c in CATEGORIES}
+def _rates(flags: list[set]) -> dict:
+    """Warnings per 1,000 texts and category, from each text's flagged categories."""
+    return {c: 1000 * sum(c in f for f in flags) / max(1, len(flags)) for c in CATEGORIES}
+
+
+def corpus_texts() -> set[str]:
+    """Every text of the training corpus (nlp/train/batches): the IndoNLU texts outside it are the
+    closest stand-in for the held-out real text of issue 11."""
+    out = set()
+    for path in (ROOT / "nlp" / "train" / "batches").glob("*.jsonl"):
+        out.update(json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return out
 
 
 def _ibrohim(predictors) -> dict | None:
@@ -187,8 +198,13 @@ def full_report() -> dict:
             report[name] = None
     report["ibrohim_dev"] = _ibrohim(predictors)
     texts = indonlu_texts()
-    report["indonlu_train_per_1000"] = ({"texts": len(texts), **{mode: rates_per_1000(texts, p) for mode, p in predictors.items()}}
-                                        if texts else None)
+    report["indonlu_train_per_1000"] = report["indonlu_not_in_corpus_per_1000"] = None
+    if texts:
+        flags = {mode: [f for f, _ in _flags_and_evidence(texts, p)] for mode, p in predictors.items()}
+        report["indonlu_train_per_1000"] = {"texts": len(texts), **{mode: _rates(f) for mode, f in flags.items()}}
+        seen = corpus_texts()
+        held = [f for t, f in zip(texts, flags["hybrid"]) if t not in seen]
+        report["indonlu_not_in_corpus_per_1000"] = {"texts": len(held), "hybrid": _rates(held)}
     return report
 
 
@@ -223,6 +239,13 @@ def print_report(r: dict) -> None:
         print("|---|" + "---|" * len(modes))
         for c in CATEGORIES:
             print(f"| {c} | " + " | ".join(f"{rt[m][c]:.2f}" for m in modes) + " |")
+        print()
+    held = r.get("indonlu_not_in_corpus_per_1000")
+    if held:
+        print(f"## Real text not in the training corpus: hybrid warnings per 1,000 ({held['texts']} texts)\n")
+        print("| category | hybrid |\n|---|---|")
+        for c in CATEGORIES:
+            print(f"| {c} | {held['hybrid'][c]:.2f} |")
         print()
 
 

@@ -396,3 +396,22 @@ def test_a_hold_out_model_never_replaces_the_shipped_one(out):
     assert proc.returncode == 2
     assert "--out" in proc.stderr and "Traceback" not in proc.stderr
     assert (ROOT / "nlp" / "data" / "model" / "model.json").read_bytes() == shipped
+
+
+def test_real_text_stand_in_leaves_out_every_text_the_model_trained_on():
+    """`scripts/eval.py --report` gives warning rates on the IndoNLU texts outside the training
+    corpus (the stand-in for issue 11's held-out real text): every IndoNLU text of every split must
+    count as inside, or texts the model trained or was calibrated on would flatter that rate."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("saring_eval_corpus", ROOT / "scripts" / "eval.py")
+    ev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ev)
+    inside = ev.corpus_texts()
+    for split in ("train", "dev", "test"):
+        rows = [json.loads(line) for line in (ROOT / "nlp" / "train" / "splits" / f"{split}.jsonl")
+                .read_text(encoding="utf-8").splitlines() if line.strip()]
+        real = [r for r in rows if r["batch"].startswith("indonlu")]
+        assert real, split
+        missing = [r["text"][:60] for r in real if r["text"] not in inside]
+        assert not missing, (split, missing[:5])
