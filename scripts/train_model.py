@@ -16,7 +16,10 @@ Steps
    batches gives at least one to dev and one to test.  The team's posts (the rules' own
    examples) always train.  Near-duplicate check: a dev/test post that shares half of its
    word 5-grams with a train post (or equals one) is dropped from dev/test and counted.
-3. Train with spaCy (``nlp/train/config.cfg``, ``spacy.cli.train``), seeded.
+3. Train with spaCy (``nlp/train/config.cfg``, ``spacy.cli.train``), seeded.  A config with a
+   ``paths.floret`` (the word-vector variant, ``config_floret.cfg``) first gets floret word vectors
+   trained on the train split's own text (normalised words; character 3-5-grams hashed into a
+   small table; one thread, so the table is reproducible).
 4. Calibrate on dev (precision first): per category the ``warning`` threshold (the lowest at
    which the model's own additions keep a precision whose 90% lower bound is >= 0.90 and the
    hybrid keeps precision >= 0.95, or the rules' own where that is lower, and the model adds
@@ -335,6 +338,41 @@ def to_docbin(rows: list[dict], path: Path) -> None:
     db.to_disk(path)
 
 
+# floret word vectors for the word-vector variant (``config_floret.cfg``, ``saring.TextCatFloret.v1``).
+# Trained on the train split only (the texts the classifier learns from; dev and test stay unseen).
+# A 20,000 x 100 table did as well as 50,000 x 100 on a writer the model never read (docs/model.md).
+FLORET = {"dim": 100, "bucket": 20000, "minn": 3, "maxn": 5, "hashCount": 2, "epoch": 10, "minCount": 2,
+          "model": "skipgram"}
+
+
+def normalised_lines(texts: list[str]) -> list[str]:
+    """Each text as the model reads it: its normalised words (NORM), one line per text."""
+    import spacy
+
+    import nlp.pipeline  # noqa: F401  (tokenizer and normaliser)
+
+    pipe = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "saring.tokenizer.v1"}}})
+    pipe.add_pipe("saring_normalizer", config={"merge_spaced_letters": True, "rules_vocabulary": True})
+    return [" ".join(t.norm_.replace(" ", "_") for t in doc if not t.is_space and t.norm_.strip())
+            for doc in pipe.pipe(texts, batch_size=256)]
+
+
+def train_floret(texts: list[str], work: Path, quiet: bool = False) -> Path:
+    """A floret table (``save_floret_vectors`` text format) trained on ``texts``; its path."""
+    try:
+        import floret
+    except ImportError:
+        raise SystemExit("train_model: the word-vector branch needs floret (pip install -e '.[test]' or pip install floret)")
+    corpus = work / "floret_corpus.txt"
+    corpus.write_text("\n".join(normalised_lines(texts)) + "\n", encoding="utf-8")
+    # one thread: floret's training is then deterministic (its own seed is fixed)
+    vectors = floret.train_unsupervised(str(corpus), mode="floret", thread=1, verbose=0 if quiet else 1, **FLORET)
+    table = work / "vectors.floret"
+    vectors.save_floret_vectors(str(table))
+    corpus.unlink()
+    return table
+
+
 def train(parts: dict, work: Path, seed: int, overrides: dict | None = None, quiet: bool = False,
           config: Path = CONFIG) -> Path:
     from spacy.cli.train import train as spacy_train
@@ -346,6 +384,8 @@ def train(parts: dict, work: Path, seed: int, overrides: dict | None = None, qui
     to_docbin(parts["dev"] or parts["train"][:200], work / "dev.spacy")
     fix_random_seed(seed)
     ov = {"paths.train": str(work / "train.spacy"), "paths.dev": str(work / "dev.spacy"), "system.seed": seed}
+    if "paths.floret" in _config_paths(config):
+        ov["paths.floret"] = str(train_floret([r["text"] for r in parts["train"]], work, quiet))
     ov.update(overrides or {})
     out = work / "output"
     if quiet:
@@ -359,11 +399,25 @@ def train(parts: dict, work: Path, seed: int, overrides: dict | None = None, qui
     return out / "model-last"
 
 
+def _config_paths(config: Path) -> set[str]:
+    from spacy.util import load_config
+
+    return {f"paths.{k}" for k in load_config(config, interpolate=False).get("paths", {})}
+
+
+def _without_build_paths(arch):
+    """The architecture as the analyzer rebuilds it: the floret table's build-time path is
+    dropped (the table ships inside the weights)."""
+    if isinstance(arch, dict):
+        return {k: (None if k == "table" else _without_build_paths(v)) for k, v in arch.items()}
+    return arch
+
+
 def export_model(trained: Path, out_dir: Path, thresholds: dict, build: dict) -> None:
     from spacy.util import load_config
 
     cfg = load_config(trained / "config.cfg", interpolate=True)
-    arch = dict(cfg["components"]["saring_textcat"]["model"])
+    arch = _without_build_paths(dict(cfg["components"]["saring_textcat"]["model"]))
     tmp = out_dir.with_name(out_dir.name + ".new")
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "saring_textcat").mkdir(parents=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from pathlib import Path
 from typing import Iterable, List
 
 import numpy
@@ -130,6 +131,173 @@ def build_saring_bow(ngram_size: int = 2, length: int = 262144, extra_features: 
     model.attrs["resize_output"] = partial(_resize_and_set_ref, resizable_layer=res)
     model.attrs["saring_features"] = ["NORM"] + extra
     return model
+
+
+# ------------------------------------------------------------------ floret word vectors
+class _FloretLookup:
+    """Word vectors of normalised words from a floret table (spaCy's floret ``Vectors``
+    computes a word's vector as the mean of its hashed character n-gram rows, so a spelling the
+    corpus never had still gets a vector near its neighbours).  Held in ``model.attrs``: thinc
+    skips it when it serialises (not msgpack-able); the table itself is the param ``E``."""
+
+    MAX_CACHED = 12_000  # words; ~5 MB at 100 dims (everyday vocabulary fits; a miss costs ~70 µs)
+
+    def __init__(self, model: Model):
+        from spacy.vectors import Vectors
+
+        a = model.attrs
+        self.source = model.get_param("E")  # a new table (loaded or re-initialised) means a new lookup
+        self.vectors = Vectors(data=model.ops.to_numpy(self.source), mode="floret", minn=a["minn"],
+                               maxn=a["maxn"], hash_count=a["hash_count"], hash_seed=a["hash_seed"],
+                               bow=a["bow"], eow=a["eow"])
+        self.dim = self.vectors.data.shape[1]
+        self.cache: dict[int, numpy.ndarray | None] = {}
+
+    def rows(self, norm_ids, strings) -> numpy.ndarray:
+        """(n_words, dim) vectors of the word-like tokens among ``norm_ids`` (punctuation and
+        emoji carry no meaning here and would pull every post towards the same point)."""
+        cache = self.cache
+        wanted = list(dict.fromkeys(int(k) for k in norm_ids))
+        missing = [k for k in wanted if k not in cache]
+        if missing:
+            if len(cache) + len(missing) > self.MAX_CACHED:
+                cache.clear()  # bounded: a stream of new words must not grow it forever
+                missing = wanted
+            texts = [strings[k] if k in strings else "" for k in missing]
+            words = [(k, t) for k, t in zip(missing, texts) if any(c.isalnum() for c in t)]
+            for k, t in zip(missing, texts):
+                cache[k] = None
+            if words:
+                vecs = self.vectors.get_batch([t.replace(" ", "_") for _, t in words])
+                for (k, _), v in zip(words, numpy.asarray(vecs, dtype="f")):
+                    cache[k] = v
+        got = [cache[int(k)] for k in norm_ids]
+        got = [v for v in got if v is not None]
+        return numpy.stack(got) if got else numpy.zeros((0, self.dim), dtype="f")
+
+
+def floret_pool(minn: int, maxn: int, hash_count: int, hash_seed: int, bow: str, eow: str,
+                table: str | None) -> Model:
+    """Mean and max of the post's floret word vectors: (n_docs, 2 × dim).  The table is
+    trained by ``scripts/train_model.py`` on the train split's own text and frozen here."""
+    return Model("saring_floret_pool", _floret_pool_forward, init=_floret_pool_init, params={"E": None},
+                 attrs={"minn": minn, "maxn": maxn, "hash_count": hash_count, "hash_seed": hash_seed,
+                        "bow": bow, "eow": eow, "table": table or "", "saring_features": ["NORM"]})
+
+
+def read_floret_table(path: str | Path) -> tuple[numpy.ndarray, dict]:
+    """A table written by ``save_floret_vectors`` (header: rows dim minn maxn hash_count
+    hash_seed bow eow; then one ``index v1 … vdim`` line per row)."""
+    with open(path, encoding="utf-8") as fh:
+        head = fh.readline().split()
+        rows, dim = int(head[0]), int(head[1])
+        settings = {"minn": int(head[2]), "maxn": int(head[3]), "hash_count": int(head[4]),
+                    "hash_seed": int(head[5]), "bow": head[6], "eow": head[7]}
+        table = numpy.loadtxt(fh, dtype="f", usecols=range(1, dim + 1), ndmin=2)
+    if table.shape != (rows, dim):
+        raise ValueError(f"{path}: floret table is {table.shape}, header says {(rows, dim)}")
+    return table, settings
+
+
+def _floret_pool_init(model: Model, X=None, Y=None) -> None:
+    if model.has_param("E"):
+        return
+    if not model.attrs["table"]:
+        raise ValueError("saring_floret_pool: no floret table (train_model.py writes one and sets paths.floret)")
+    table, settings = read_floret_table(model.attrs["table"])
+    for key, value in settings.items():
+        if model.attrs[key] != value:
+            raise ValueError(f"saring_floret_pool: the table's {key} is {value!r}, the config says {model.attrs[key]!r}")
+    model.set_param("E", model.ops.asarray(table))
+    model.attrs["table"] = ""  # read once; the build path must not end up in the weights
+
+
+def _floret_pool_forward(model: Model, docs, is_train: bool):
+    lookup = model.attrs.get("lookup")
+    if lookup is None or lookup.source is not model.get_param("E"):
+        lookup = model.attrs["lookup"] = _FloretLookup(model)
+    out = numpy.zeros((len(docs), 2 * lookup.dim), dtype="f")
+    for i, doc in enumerate(docs):
+        if not len(doc):
+            continue
+        strings = doc.vocab.strings if isinstance(doc, Doc) else doc.strings
+        V = lookup.rows(doc.to_array(NORM), strings)
+        if len(V):
+            out[i, : lookup.dim] = V.mean(axis=0)
+            out[i, lookup.dim:] = V.max(axis=0)
+    # the table is frozen: nothing flows back into it
+    return model.ops.asarray(out), lambda dY: []
+
+
+@registry.architectures("saring.TextCatFloret.v1")
+def build_floret_textcat(minn: int = 3, maxn: int = 5, hash_count: int = 2, hash_seed: int = 2166136261,
+                         bow: str = "<", eow: str = ">", table: str | None = None, hidden: int = 256,
+                         depth: int = 2, dropout: float = 0.2, nO: int | None = None) -> Model:
+    """Floret word vectors pooled over the post, then a small MLP with sigmoid outputs."""
+    from thinc.api import Linear, Relu
+
+    layers = [floret_pool(minn, maxn, hash_count, hash_seed, bow, eow, table)]
+    layers += [Relu(hidden, dropout=dropout) for _ in range(depth)]
+    output = Linear(nO)
+    model = chain(*layers, output, Logistic())
+    model.set_ref("output_layer", output)
+    model.attrs["multi_label"] = True
+    return model
+
+
+@registry.architectures("saring.TextCatMix.v1")
+def build_mix(bow_model: Model, vector_model: Model, vector_weight: float = 0.3, nO: int | None = None) -> Model:
+    """``(1 - w) × bag-of-words + w × word-vector model``, each trained on its own error.
+
+    The two read different evidence: the bag-of-words knows the exact words and word pairs of
+    the corpus, the vectors know words it never saw through their neighbours and spelling (a
+    watch brand next to "rolex", "drafnya" next to "draf").  Each branch is trained as if alone
+    (its own sigmoid error), and only their probabilities are mixed, so neither learns to lean
+    on the other: measured on writers the model never read, this mix beat either branch alone."""
+    model = Model("saring_textcat_mix", _mix_forward, init=_mix_init, layers=[bow_model, vector_model],
+                  dims={"nO": None}, attrs={"vector_weight": float(vector_weight), "multi_label": True})
+    if nO is not None:
+        model.set_dim("nO", nO)
+    model.attrs["resize_output"] = _resize_mix
+    return model
+
+
+def _resize_mix(model: Model, new_nO: int) -> Model:
+    bow_model, vector_model = model.layers
+    if "resize_output" in bow_model.attrs:
+        model.layers[0] = bow_model.attrs["resize_output"](bow_model, new_nO)
+    out = vector_model.get_ref("output_layer")
+    if not out.has_param("W"):
+        out.set_dim("nO", new_nO, force=True)
+    elif out.get_dim("nO") != new_nO:
+        raise ValueError("saring.TextCatMix.v1: labels cannot be added to a trained model")
+    model.set_dim("nO", new_nO, force=True)
+    return model
+
+
+def _mix_init(model: Model, X=None, Y=None) -> None:
+    for layer in model.layers:
+        layer.initialize(X=X, Y=Y)
+    if Y is not None:
+        model.set_dim("nO", Y.shape[1], force=True)
+
+
+def _mix_forward(model: Model, docs, is_train: bool):
+    w = model.attrs["vector_weight"]
+    bow_model, vector_model = model.layers
+    p_bow, bp_bow = bow_model(docs, is_train)
+    p_vec, bp_vec = vector_model(docs, is_train)
+    mixed = (1.0 - w) * p_bow + w * p_vec
+
+    def backprop(dY):
+        # spaCy's multi-label loss hands back (mixed - truth); each branch learns from its own
+        # error (p_branch - truth), as if it were trained alone
+        truth = mixed - dY
+        bp_bow(p_bow - truth)
+        bp_vec(p_vec - truth)
+        return []
+
+    return mixed, backprop
 
 
 @registry.architectures("saring.NormHashEmbed.v1")
@@ -273,11 +441,12 @@ class Features:
     (about a third of the model's time on a 1,000-character post); the model only ever calls
     ``to_array`` and ``len`` on what it is given."""
 
-    __slots__ = ("rows", "index")
+    __slots__ = ("rows", "index", "strings")
 
-    def __init__(self, rows: numpy.ndarray, index: dict[int, int]):
+    def __init__(self, rows: numpy.ndarray, index: dict[int, int], strings=None):
         self.rows = rows  # one C-contiguous row per attribute (thinc's ngrams needs contiguous)
         self.index = index
+        self.strings = strings  # the post's StringStore (the word-vector branch reads words)
 
     def __len__(self) -> int:
         return self.rows.shape[1]
@@ -301,13 +470,13 @@ def _pieces(doc: Doc, ranges, columns: list[int]) -> list[Features]:
     # only the stretch the pieces cover (a long post is explained in part)
     rows = numpy.ascontiguousarray(doc[lo:hi].to_array(columns).reshape((hi - lo, len(columns))).T, dtype="uint64")
     index = {a: j for j, a in enumerate(columns)}
-    return [Features(rows[:, s - lo:e - lo], index) for s, e in ranges]
+    return [Features(rows[:, s - lo:e - lo], index, doc.vocab.strings) for s, e in ranges]
 
 
 def _without(piece: Features, leave_out: set[int]) -> Features:
     """``piece`` without the tokens ``leave_out``."""
     keep = [j for j in range(len(piece)) if j not in leave_out]
-    return Features(numpy.ascontiguousarray(piece.rows[:, keep]), piece.index)
+    return Features(numpy.ascontiguousarray(piece.rows[:, keep]), piece.index, piece.strings)
 
 
 # A clause ends at sentence punctuation, a line break, or a comma/semicolon/colon/dash.
