@@ -98,8 +98,15 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # rule's context words (``quiet`` below) and dev chose 0.5: at 0.5 the model warned on two of the
 # 12,781 real texts outside the corpus (a shop's promotion, a fashion-show news line), 0.55 per
 # 1,000 against issue 11's 0.5, for one point of recall on a writer it never read.
-WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.35, "gratification": 0.45, "misinformation": 0.6,
-                             "facility_misuse": 0.45, "flexing": 0.55}
+# In the ninth round flexing and personal_data came down to 0.5 and misinformation to 0.5, measured
+# on two ninth-round writers held out of training (`lingkungan`, `kepegawaian`): recall +1-3 points
+# (flexing), +2 (personal_data), +2-6 (misinformation) at unchanged precision; dev precision
+# 0.949 / 0.985 / 0.994; on the 12,781 real texts outside the corpus one more flexing warning
+# (0.31 -> 0.39 per 1,000), none in the other two.  The duty notice that held misinformation at 0.6
+# ("apel pagi ditunda jam 9, mohon sebarkan") is kept quiet by ``duty_notice`` instead, and the bank
+# branch's telephone that held personal_data by that rule's context words.
+WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.35, "gratification": 0.45, "misinformation": 0.5,
+                             "facility_misuse": 0.45, "flexing": 0.5, "personal_data": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
@@ -322,6 +329,19 @@ def write_splits(parts: dict, out_dir: Path) -> None:
 
 
 # ------------------------------------------------------------------------------ training
+# IndoNLU's tweets carry the corpus's anonymisation placeholders ("[USERNAME]", "[URL]"), which no
+# post typed into a compose box has.  Learnt, they were evidence of their own (a fan's tweet scored
+# 0.75 for political_neutrality with two "[USERNAME]" and 0.60 without): the model trains on the
+# text without them, and the tokenizer keeps each one a single token (nlp/pipeline/tokenizer.py), so
+# in everyday text that has them (the held-out real text) they weigh nothing.
+DATASET_PLACEHOLDER = re.compile(r"\[(?:USERNAME|URL)\]")
+
+
+def model_text(text: str) -> str:
+    """A post as the model trains on it: the dataset's placeholders removed."""
+    return DATASET_PLACEHOLDER.sub(" ", text)
+
+
 def to_docbin(rows: list[dict], path: Path) -> None:
     import spacy
     from spacy.tokens import DocBin
@@ -332,7 +352,7 @@ def to_docbin(rows: list[dict], path: Path) -> None:
     tok = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "saring.tokenizer.v1"}}})
     db = DocBin(store_user_data=False)
     for r in rows:
-        doc = tok.make_doc(r["text"])
+        doc = tok.make_doc(model_text(r["text"]))
         doc.cats = {c: float(c in r["labels"]) for c in cats}
         db.add(doc)
     db.to_disk(path)
@@ -354,7 +374,7 @@ def normalised_lines(texts: list[str]) -> list[str]:
     pipe = spacy.blank("id", config={"nlp": {"tokenizer": {"@tokenizers": "saring.tokenizer.v1"}}})
     pipe.add_pipe("saring_normalizer", config={"merge_spaced_letters": True, "rules_vocabulary": True})
     return [" ".join(t.norm_.replace(" ", "_") for t in doc if not t.is_space and t.norm_.strip())
-            for doc in pipe.pipe(texts, batch_size=256)]
+            for doc in pipe.pipe((model_text(t) for t in texts), batch_size=256)]
 
 
 def train_floret(texts: list[str], work: Path, quiet: bool = False) -> Path:

@@ -346,6 +346,26 @@ def _train_model_module():
     return module
 
 
+def test_the_model_never_learns_the_datasets_anonymisation_placeholders(tmp_path):
+    """IndoNLU's tweets say "[USERNAME]" and "[URL]" where a name or a link was; no post typed by a
+    user does.  The training documents leave them out, so they weigh nothing in a score."""
+    tm = _train_model_module()
+    rows = [{"text": "Acaranya seru banget, the best deh [USERNAME] [USERNAME] [URL]", "labels": []},
+            {"text": "[USERNAME] jangan pilih dia, nomor 2 aja", "labels": ["political_neutrality"]}]
+    from spacy.tokens import DocBin
+    import spacy
+
+    tm.to_docbin(rows, tmp_path / "x.spacy")
+    docs = list(DocBin().from_disk(tmp_path / "x.spacy").get_docs(spacy.blank("id").vocab))
+    assert [d.text.split() for d in docs] == [["Acaranya", "seru", "banget,", "the", "best", "deh"],
+                                             ["jangan", "pilih", "dia,", "nomor", "2", "aja"]]
+    assert not any(t.text in ("USERNAME", "URL") for d in docs for t in d)
+    assert tm.normalised_lines(["halo [USERNAME] cek [URL]"]) == ["halo cek"]
+    # where they appear at run time (public tweets), each is one token the model never read, not
+    # "[", "username", "]" ("username" is a word of leaked logins)
+    assert [t.text for t in Analyzer().nlp("halo [USERNAME], cek [URL].")] == ["halo", "[USERNAME]", ",", "cek", "[URL]", "."]
+
+
 def test_a_held_out_writer_is_only_tested_on():
     """--hold-out: a writer's posts are the test split and nothing of theirs is trained or tuned on."""
     tm = _train_model_module()

@@ -20,6 +20,7 @@ import re
 from itertools import chain
 from operator import itemgetter
 
+from spacy.attrs import ORTH
 from spacy.lang.id import Indonesian
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -27,6 +28,8 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 from ..doctext import TEXT_KEY
 from .normalizer import evict_oldest_half
+
+DATASET_PLACEHOLDERS = ("[USERNAME]", "[URL]")
 
 # Hyphenated prefixes written apart in chat Indonesian: di-forward, nge-gym, ke-2nya …
 _HYPHEN_PREFIXES = ("di", "ke", "se", "nge", "ng", "ber", "ter", "me", "mem", "pe", "per", "si")
@@ -196,6 +199,10 @@ def create_saring_tokenizer():
         infixes = compile_infix_regex(list(defaults.infixes) + [r"(?<=[^\W\d_])-(?=[^\W\d_])"])
         # Only the exceptions that are not hyphenated (emoticons, "a.", ":)") — a few hundred.
         rules = {k: v for k, v in defaults.tokenizer_exceptions.items() if "-" not in k}
+        # A corpus's anonymisation placeholders (IndoNLU's tweets: "[USERNAME]", "[URL]") stay one
+        # token each: a word the model never trains on (scripts/train_model.py removes them), not
+        # "[", "username", "]", whose "username" it learnt from leaked logins.
+        rules.update({p: [{ORTH: p}] for p in DATASET_PLACEHOLDERS})
         return ChunkingTokenizer(Tokenizer(
             nlp.vocab,
             rules=rules,
