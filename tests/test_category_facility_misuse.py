@@ -50,6 +50,9 @@ def test_private_use_is_flagged(analyzer, text, rule, severity):
     "Jangan pakai mobil dinas untuk mudik ya rekan2, ingat SE MenPAN-RB 🙏",
     "Lelang mobil dinas bekas Pemkab dibuka minggu depan di situs lelang resmi",
     "Titip absen itu pelanggaran disiplin, sanksinya pemotongan TPP ⏰",
+    # colleagues invited to a private occasion: people, not the office's hall or car
+    "Undangan syukuran anakku hari Minggu jam 10 di rumah, teman-teman kantor datang ya",
+    "Aqiqah si kecil Sabtu besok di rumah mertua, rekan-rekan kantor ditunggu kehadirannya 🙏",
 ])
 def test_duty_use_and_reminders_stay_clean(analyzer, text):
     found = _mine(analyzer.check(text))
