@@ -41,47 +41,6 @@ def add_parser(sub, parser_class) -> None:
     p.add_argument("--config", default=None, help="berkas konfigurasi TOML (aturan organisasi)")
 
 
-class _CtrlC:
-    """Ctrl+C that cannot be lost.  Python raises KeyboardInterrupt wherever the main thread happens to
-    be; when that is inside a callback run from compiled code (spaCy's matcher), the exception is
-    printed as "ignored" and the audit ran on to the end, writing its report (seen once under load).
-    The handler still raises at once, and also remembers: every progress step, and the end of the
-    run, raise again if an interrupt was swallowed."""
-
-    def __init__(self):
-        self.pressed = False
-        self.previous = None
-
-    def _handler(self, signum, frame):
-        self.pressed = True
-        raise KeyboardInterrupt
-
-    def check(self) -> None:
-        if self.pressed:
-            raise KeyboardInterrupt
-
-    def checked(self, progress):
-        def step(*args, **kwargs):
-            self.check()
-            progress(*args, **kwargs)
-        return step
-
-    def __enter__(self):
-        import signal
-        import threading
-
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handler)
-        return self
-
-    def __exit__(self, *exc):
-        import signal
-
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-        return False
-
-
 def _err(msg: str) -> int:
     print(f"saring audit: {msg}", file=sys.stderr)
     return EXIT_USAGE
@@ -179,20 +138,17 @@ def cmd_audit(args) -> int:
     from .progress import ProgressBar
 
     bar = ProgressBar()
-    ctrl_c = _CtrlC()
     try:
-        with ctrl_c:
-            while True:
-                try:
-                    result = run_audit(args.path, options, progress=ctrl_c.checked(bar))
-                    ctrl_c.check()
-                    break
-                except AuthorRequired as e:
-                    bar.done()
-                    chosen = _ask_author(e.authors)
-                    if chosen is None:
-                        return _err(f"{args.path}: {e.message}")
-                    options.author = chosen
+        while True:
+            try:
+                result = run_audit(args.path, options, progress=bar)
+                break
+            except AuthorRequired as e:
+                bar.done()
+                chosen = _ask_author(e.authors)
+                if chosen is None:
+                    return _err(f"{args.path}: {e.message}")
+                options.author = chosen
     except AuditError as e:
         bar.done()
         return _err(e.message)
