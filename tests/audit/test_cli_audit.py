@@ -117,8 +117,12 @@ def test_progress_bar_on_a_terminal_and_ctrl_c_writes_nothing(tmp_path):
     master, slave = pty.openpty()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     report = tmp_path / "laporan.html"
+    # as a command typed at a terminal: Ctrl+C delivered, even when this test suite itself was started
+    # in the background by a shell without job control (which starts it with SIGINT ignored, and a
+    # child inherits that)
     proc = subprocess.Popen([sys.executable, "-m", "server.cli", "audit", str(root), "--html", str(report)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL)
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=slave, stdin=subprocess.DEVNULL,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.close(slave)
     seen = b""
     deadline = time.monotonic() + 60
