@@ -105,8 +105,16 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # (0.31 -> 0.39 per 1,000), none in the other two.  The duty notice that held misinformation at 0.6
 # ("apel pagi ditunda jam 9, mohon sebarkan") is kept quiet by ``duty_notice`` instead, and the bank
 # branch's telephone that held personal_data by that rule's context words.
-WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.35, "gratification": 0.45, "misinformation": 0.5,
-                             "facility_misuse": 0.45, "flexing": 0.5, "personal_data": 0.5}
+# In the twelfth round misinformation came down to 0.4, gratification to 0.35 and facility_misuse to
+# 0.4, measured on the round's six writers before any of their posts was imported (the model of
+# the eleventh round, the rules of that hour): hybrid recall +6 (misinformation, 0.58 -> 0.64),
+# +4 (gratification, 0.69 -> 0.73) and +3 (facility_misuse, 0.84 -> 0.87) points, precision
+# 0.97 / 0.98 / 0.93 unchanged; on the 12,781 real texts outside the corpus 0.31 / 0.16 / 0.23
+# warnings per 1,000.  political_neutrality would gain most from a lower threshold (0.81 -> 0.88
+# at 0.5 on those writers, precision 0.98) but warns 21 times per 1,000 real texts there against
+# 14 at 0.7: the real-text budget keeps it where dev puts it.
+WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.35, "gratification": 0.35, "misinformation": 0.4,
+                             "facility_misuse": 0.4, "flexing": 0.5, "personal_data": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
@@ -516,10 +524,17 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudge
         # lowering: the rule findings the model would lower on dev must be mostly false alarms
         # (at least three for each right one) and cost at most 2% of the rules' right warnings
         # (a few dozen right warnings per category on dev say little about the tail: the
-        # threshold also stays at or below half the lowest score the model gives any of them)
+        # threshold also stays at or below half the lowest score the model gives any of them, as
+        # counted below)
         clean = 0.0
         rule_tp = sum(1 for r, g in zip(rules, gold) if r and g)
-        lowest = min((s for s, g, r in zip(raw, gold, rules) if g and r), default=0.0)
+        # "lowest" is the score under which lie at most a quarter of LOWER_COST of those right
+        # warnings (the lowest one while there are fewer than 200): in the twelfth round one
+        # wedding post whose gift sat in a side clause (gratification 0.0005) switched lowering off
+        # for the whole category, while at 0.01 dev lowers 32 false alarms for that one right
+        # warning (the eleventh-round model lowered at 0.01)
+        right_scores = sorted(s for s, g, r in zip(raw, gold, rules) if g and r)
+        lowest = right_scores[int(LOWER_COST / 4 * len(right_scores))] if right_scores else 0.0
         for t in CLEAN_GRID:
             lowered_right = sum(1 for r, g, s in zip(rules, gold, raw) if r and g and s <= t)
             lowered_wrong = sum(1 for r, g, s in zip(rules, gold, raw) if r and not g and s <= t)
