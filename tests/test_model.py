@@ -408,6 +408,30 @@ def test_calibration_credits_the_context_words_that_keep_the_model_quiet():
     assert warning(True, tm.SURE_GRID[0]) > tm.SURE_GRID[0]  # sure: the context words no longer count
 
 
+def test_one_stray_right_finding_does_not_switch_lowering_off():
+    """The model lowers a rule's finding it scores clean (``clean``) only below half the score it
+    gives the rule's right findings on dev.  One right finding the model scores near zero (a gift in
+    a side clause of a wedding post) must not switch lowering off for a category with hundreds of
+    them; with few right findings the lowest still rules."""
+    tm = _train_model_module()
+    cat = "gratification"
+
+    def clean_threshold(n_right: int) -> float:
+        rows, scores = [], []
+        for i in range(n_right):  # the rule right; the model agrees, except once
+            rows.append({"text": f"hadiah {i}", "labels": [cat], "source": "w"})
+            scores.append({cat: 0.0005 if i == 0 else 0.6})
+        for i in range(40):  # the rule wrong; the model reads them clean
+            rows.append({"text": f"komisi {i}", "labels": [], "source": "w"})
+            scores.append({cat: 0.0003})
+        flags = [{cat} for _ in rows]
+        empty = [set() for _ in rows]
+        return tm.calibrate(rows, flags, scores, empty, empty)[cat]["clean"]
+
+    assert clean_threshold(300) > 0.0  # the 40 false alarms are lowered (and the stray right one)
+    assert clean_threshold(50) == 0.0  # few right findings: the stray one holds lowering off
+
+
 @pytest.mark.parametrize("out", [[], ["--out", "nlp/data/model"]])
 def test_a_hold_out_model_never_replaces_the_shipped_one(out):
     shipped = (ROOT / "nlp" / "data" / "model" / "model.json").read_bytes()
