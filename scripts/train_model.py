@@ -527,14 +527,14 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudge
         # threshold also stays at or below half the lowest score the model gives any of them, as
         # counted below)
         clean = 0.0
-        rule_tp = sum(1 for r, g in zip(rules, gold) if r and g)
         # "lowest" is the score under which lie at most a quarter of LOWER_COST of those right
         # warnings (the lowest one while there are fewer than 200): in the twelfth round one
         # wedding post whose gift sat in a side clause (gratification 0.0005) switched lowering off
         # for the whole category, while at 0.01 dev lowers 32 false alarms for that one right
         # warning (the eleventh-round model lowered at 0.01)
         right_scores = sorted(s for s, g, r in zip(raw, gold, rules) if g and r)
-        lowest = right_scores[int(LOWER_COST / 4 * len(right_scores))] if right_scores else 0.0
+        rule_tp = len(right_scores)
+        lowest = right_scores[int(LOWER_COST / 4 * rule_tp)] if right_scores else 0.0
         for t in CLEAN_GRID:
             lowered_right = sum(1 for r, g, s in zip(rules, gold, raw) if r and g and s <= t)
             lowered_wrong = sum(1 for r, g, s in zip(rules, gold, raw) if r and not g and s <= t)
