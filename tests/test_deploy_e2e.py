@@ -36,7 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PY_TAG = f"cp{sys.version_info[0]}{sys.version_info[1]}"
 LINUX_TARGET = f"linux-{PY_TAG}"
 CANDIDATE = "Wiratmo Sudibyo"
-POST = f"Mantap pak {CANDIDATE}, lanjutkan! 🙏"  # endorses; only the configured name makes it a finding
+# a well-wisher's "lanjutkan": only the configured name makes it a finding (the model reads
+# "Mantap pak …, lanjutkan!" alone as support, 0.71 against its 0.7 for short posts)
+POST = f"Semoga sehat selalu pak {CANDIDATE}, lanjutkan 🙏"
 METRICS: dict = {}
 
 # pip must not reach any index: --no-index, plus an index and proxies that go nowhere.

@@ -31,6 +31,9 @@ CAR_REVIEWS = [
     "Mobil Avanza nya irit dan enak dikendarai, servis di bengkel resmi juga cepat.",
     "Harga Ignis sangat baik untuk harga mobil segitu, worth it lah buat keluarga kecil.",
     "Kalau dibanding Fortuner, harga Pajero memang lebih mahal sekitar 40 jutaan.",
+    "Dengan harga cuma 95 juta sudah dapat MPV yang lega dan nyaman, cuma merek ini yang bisa.",
+    "Gue lebih pilih Pajero, tampilannya gagah nggak kayak Fortuner.",
+    "Innova baris ketiga masih lega, beda sama Rush yang sempit di belakang.",
 ]
 
 
@@ -46,6 +49,20 @@ def test_the_model_ships_in_the_package_for_every_category(analyzer):
     for values in meta["thresholds"].values():
         assert 0 <= values["clean"] < values["info"] <= values["warning"] <= 1
     assert analyzer.model_enabled
+
+
+def test_the_model_adds_at_most_30_mb_to_the_wheel():
+    """Issue 11: the wheel grows by at most 30 MB.  A wheel is a zip archive: the model's files
+    compressed as the wheel stores them (deflate) are what the model adds to it."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(default_model_dir().rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(default_model_dir()).as_posix())
+    assert buffer.tell() <= 30 * 1024 * 1024, f"the model adds {buffer.tell() / 2**20:.1f} MiB to the wheel"
 
 
 def test_the_model_loads_with_no_network(monkeypatch):
@@ -394,7 +411,9 @@ def test_calibration_credits_the_context_words_that_keep_the_model_quiet():
         scores.append({cat: 0.3 + i / 100})
         rows.append({"text": f"kerja {i}", "labels": [], "source": "w"})
         scores.append({cat: 0.05})
-    rows.append({"text": "review mobil", "labels": [], "source": "indonlu"})
+    # long enough not to count as a short post (those warn only from their own threshold)
+    rows.append({"text": "review mobil keluarga ini bagus, mesinnya halus dan kabinnya lega buat perjalanan jauh",
+                 "labels": [], "source": "indonlu"})
     scores.append({cat: 0.6})
     flags, nudged = [set() for _ in rows], [set() for _ in rows]
 
@@ -406,6 +425,32 @@ def test_calibration_credits_the_context_words_that_keep_the_model_quiet():
     assert warning(False, 0.6) > 0.6  # heard: the real text's false alarm holds the threshold up
     assert warning(True, 0.6) == max(0.3, tm.WARNING_FLOOR_BY_CATEGORY.get(cat, tm.WARNING_FLOOR))
     assert warning(True, tm.SURE_GRID[0]) > tm.SURE_GRID[0]  # sure: the context words no longer count
+
+
+def test_calibration_judges_a_short_post_at_the_short_post_threshold():
+    """A short clean real text (at most eight words) scored between a candidate threshold and
+    ``SHORT_POST_WARNING`` gets no warning from the engine, so it must not hold the category's
+    threshold up; the same score on a longer text still does."""
+    tm = _train_model_module()
+    cat = "misinformation"
+    rows, scores = [], []
+    for i in range(40):  # written posts, long enough not to count as short: the model is right from 0.3 up
+        rows.append({"text": f"kabar burung nomor {i} tentang gaji yang katanya dipotong bulan depan", "labels": [cat], "source": "w"})
+        scores.append({cat: 0.3 + i / 100})
+        rows.append({"text": f"laporan kegiatan nomor {i} sudah dikirim ke bagian umum tadi siang", "labels": [], "source": "w"})
+        scores.append({cat: 0.05})
+    rows.append({"text": "", "labels": [], "source": "indonlu"})
+    scores.append({cat: 0.54})
+    empty = [set() for _ in rows]
+
+    def warning(real_text: str) -> float:
+        rows[-1]["text"] = real_text
+        return tm.calibrate(rows, empty, scores, empty, empty)[cat]["warning"]
+
+    floor = tm.WARNING_FLOOR_BY_CATEGORY.get(cat, tm.WARNING_FLOOR)
+    assert 0.54 < tm.SHORT_POST_WARNING
+    assert warning("mulai jenuh di pekerjaan sekarang .") == max(0.3, floor)
+    assert warning("mulai jenuh di pekerjaan sekarang karena setiap hari harus lembur sampai malam tanpa libur") > 0.54
 
 
 def test_one_stray_right_finding_does_not_switch_lowering_off():
