@@ -449,8 +449,8 @@ def test_calibration_judges_a_short_post_at_the_short_post_threshold():
 
     floor = tm.WARNING_FLOOR_BY_CATEGORY.get(cat, tm.WARNING_FLOOR)
     assert 0.54 < tm.SHORT_POST_WARNING
-    assert warning("mulai jenuh di pekerjaan sekarang .") == max(0.3, floor)
-    assert warning("mulai jenuh di pekerjaan sekarang karena setiap hari harus lembur sampai malam tanpa libur") > 0.54
+    assert warning("mulai bosan sama kerjaan sekarang .") == max(0.3, floor)
+    assert warning("mulai bosan sama kerjaan sekarang karena setiap hari harus lembur sampai malam tanpa libur") > 0.54
 
 
 def test_one_stray_right_finding_does_not_switch_lowering_off():
