@@ -504,10 +504,10 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudge
         rules_precision = _prf(rules, gold)[0]
         allowed_real = int(REAL_TEXT_BUDGET[c] * n_real / 1000)
         for t in GRID:
-            # as the engine warns: a short post only from its own threshold (``short`` below), so
-            # "mulai jenuh di pekerjaan sekarang ." at 0.54 is no false alarm at 0.5 (it held
-            # misinformation at 0.55 in the fourteenth round, as one-word texts held others)
-            warns = [s >= (max(t, SHORT_POST_WARNING) if sh else t) for s, sh in zip(p, short)]
+            # as the engine warns: a short post only from its own threshold, so "mulai jenuh di
+            # pekerjaan sekarang ." at 0.54 is no false alarm at 0.5 (it held misinformation at
+            # 0.55 in the fourteenth round, as one-word texts held others)
+            warns = [_engine_warns(s, sh, t) for s, sh in zip(p, short)]
             if sum(1 for r, w, x, g in zip(rules, warns, real, gold) if x and not g and not r and w) > allowed_real:
                 continue  # too many false alarms on everyday text
             hybrid = [r or w for r, w in zip(rules, warns)]
@@ -549,20 +549,23 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudge
                 break
         short_at = max(warn, SHORT_POST_WARNING)
         confirm = _calibrate_confirm(rules, gold, raw, [c in n for n in nudged], short, real,
-                                     warn, short_at, rules_precision, allowed_real)
+                                     warn, rules_precision, allowed_real)
         out[c] = {"warning": warn, "info": info, "clean": clean, "short": short_at, "confirm": confirm}
     return out
 
 
-def _calibrate_confirm(rules, gold, p, nudge, short, real, warn, short_at, rules_precision,
+def _engine_warns(score: float, short: bool, warning: float) -> bool:
+    """Whether the engine's model finding warns at this category threshold: a short post only from
+    ``SHORT_POST_WARNING`` (the ``short`` threshold), as nlp/pipeline/engine.py does."""
+    return score >= (max(warning, SHORT_POST_WARNING) if short else warning)
+
+
+def _calibrate_confirm(rules, gold, p, nudge, short, real, warn, rules_precision,
                        allowed_real) -> float:
     """The lowest score at which the model turns a rule's info nudge into a warning: the posts
     it would add must be precise (as the model's own additions) and keep the hybrid's precision.
     Short posts keep their ``short`` threshold.  ``warn`` when dev shows no such gain."""
-    def model_at(s, sh):
-        return s >= (short_at if sh else warn)
-
-    base = [r or model_at(s, sh) for r, s, sh in zip(rules, p, short)]
+    base = [r or _engine_warns(s, sh, warn) for r, s, sh in zip(rules, p, short)]
     for t in GRID:
         if t >= warn:
             break
