@@ -113,8 +113,11 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # warnings per 1,000.  political_neutrality would gain most from a lower threshold (0.81 -> 0.88
 # at 0.5 on those writers, precision 0.98) but warns 21 times per 1,000 real texts there against
 # 14 at 0.7: the real-text budget keeps it where dev puts it.
+# In the fifteenth round facility_misuse went back to 0.45: the retrained model put one of our own
+# clean posts, an evening concert after office hours ("… malamnya nonton konser pakai tiket beli
+# sendiri"), at 0.415, over the 0.4 dev chose (dev recall 0.905 at 0.4, 0.897 at 0.45).
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.35, "gratification": 0.35, "misinformation": 0.4,
-                             "facility_misuse": 0.4, "flexing": 0.5, "personal_data": 0.5}
+                             "facility_misuse": 0.45, "flexing": 0.5, "personal_data": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
@@ -131,9 +134,16 @@ LOWER_COST = 0.02  # share of the rules' right dev warnings the model may lower
 # words (the [suppress] list, the model rule's not_near).  Those lists were written for the rules'
 # evidence; a post the model reads as risky with near certainty usually says the risk in words the
 # lists cannot see ("Pemenang lelang … Diumumkan resmi minggu depan, tapi ya sudah pasti" is
-# suppressed as "diumumkan resmi").  Per category the lowest of SURE_GRID at which the findings it
-# adds on dev are at least SURE_PRECISION right (all of them, where fewer than ten); none: off.
-SURE_GRID = [0.85, 0.9, 0.95, 0.98]
+# suppressed as "diumumkan resmi").  Chosen on dev with ``warning`` (``calibrate``): the level of
+# SURE_GRID (or off) that gives the highest dev recall while the findings it adds are at least
+# SURE_PRECISION right (all of them, where fewer than ten) and the real-text budget holds.  The grid
+# began at 0.85 until the fifteenth round; at 0.7-0.8 the fourteenth-round model added 14-30 dev
+# findings in each of confidential_info, gratification and facility_misuse, all of them right ("Sekdis
+# so jadi tersangka … suratnya belum sampai" had been silenced by "tersangka", "Pompa air pemadam
+# karhutla milik desa saya bawa ke rumah" by "pemadam").  It stops at 0.75: at 0.65 the model spoke
+# through the duty words of our own clean posts ("Mobil plat merah dipakai antar jenazah warga …",
+# facility_misuse 0.69).
+SURE_GRID = [0.75, 0.8, 0.85, 0.9, 0.95, 0.98]
 SURE_PRECISION = 0.9
 
 
@@ -479,48 +489,53 @@ def wilson_lower(hits: int, n: int, z: float = 1.2816) -> float:
 
 
 def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudged: list[set] | None = None,
-              quiet: list[set] | None = None) -> dict:
-    """Per category: {'warning', 'info', 'clean', 'short', 'confirm'} chosen on dev, precision
+              quiet: list[set] | None = None, always_quiet: list[set] | None = None) -> dict:
+    """Per category: {'warning', 'info', 'clean', 'short', 'confirm', 'sure'} chosen on dev, precision
     first.  ``nudged``: per post, the categories in which the rules gave an info finding.
     ``quiet``: per post, the categories in which the model's own finding is kept quiet by its
-    category's context words (see ``dev_judgements``): there a score counts only from SURE_GRID's
-    lowest level, where the engine may set those words aside."""
+    category's context words (see ``dev_judgements``): there a score counts only from the ``sure``
+    level, where the engine sets those words aside.  ``always_quiet``: those of them
+    that stay quiet even there (the model rule's ``unless_post``, which ``sure`` does not set
+    aside: a buyer's car review): there a score never counts."""
     from nlp.pipeline.engine import is_short_post
 
     out = {}
     nudged = nudged if nudged is not None else [set() for _ in rows]
     quiet = quiet if quiet is not None else [set() for _ in rows]
+    always_quiet = always_quiet if always_quiet is not None else [set() for _ in rows]
     short = [is_short_post(r["text"]) for r in rows]
     real = [r.get("source") == "indonlu" for r in rows]
     n_real = sum(real)
     for c in _categories():
         gold = [c in r["labels"] for r in rows]
         rules = [c in f for f in rule_flags]
-        # the score as the engine can show it: a post whose context words silence the model rule
-        # counts only from the lowest ``sure`` level
-        p = [s.get(c, 0.0) if c not in q or s.get(c, 0.0) >= SURE_GRID[0] else 0.0 for s, q in zip(scores, quiet)]
         raw = [s.get(c, 0.0) for s in scores]
-        warn = 0.99
+        # context words that silence the model rule: ``sure`` sets some aside from its level up
+        # (soft: [suppress], the model rule's not_near), never the model rule's unless_post (hard)
+        soft = [c in q and c not in h for q, h in zip(quiet, always_quiet)]
+        hard = [c in q and c in h for q, h in zip(quiet, always_quiet)]
         rules_precision = _prf(rules, gold)[0]
         allowed_real = int(REAL_TEXT_BUDGET[c] * n_real / 1000)
-        for t in GRID:
-            # as the engine warns: a short post only from its own threshold, so "mulai jenuh di
-            # pekerjaan sekarang ." at 0.54 is no false alarm at 0.5 (it held misinformation at
-            # 0.55 in the fourteenth round, as one-word texts held others)
-            warns = [_engine_warns(s, sh, t) for s, sh in zip(p, short)]
-            if sum(1 for r, w, x, g in zip(rules, warns, real, gold) if x and not g and not r and w) > allowed_real:
-                continue  # too many false alarms on everyday text
-            hybrid = [r or w for r, w in zip(rules, warns)]
-            added = [(not r) and w for r, w in zip(rules, warns)]
-            hp, _, _, _, _ = _prf(hybrid, gold)
-            n_added = sum(added)
-            ap = wilson_lower(sum(a and g for a, g in zip(added, gold)), n_added)
-            # the model's additions must be precise, and must not make the hybrid less precise
-            # than the target (or than the rules alone, where they are below it)
-            if hp >= min(TARGET_PRECISION, rules_precision) - 0.005 and ap >= TARGET_ADDED_PRECISION:
-                warn = t
-                break
-        warn = max(warn, WARNING_FLOOR_BY_CATEGORY.get(c, WARNING_FLOOR))
+        # ``warning`` and ``sure`` are chosen together: a low ``sure`` lets the model speak through
+        # context words, and a clean real text it then reaches can hold ``warning`` up (in the
+        # fifteenth round a network complaint, "sempat ada jaringan 4 tidak kok", held facility
+        # misuse at 0.65 with ``sure`` at 0.6).  Per ``sure`` level (1 = off) the warning threshold
+        # as below; the pair with the highest dev recall wins, the higher ``sure`` on a tie.
+        best = None
+        for sure in SURE_GRID + [1.0]:
+            # the score as the engine can show it
+            p = [0.0 if hd or (sf and x < sure) else x for x, sf, hd in zip(raw, soft, hard)]
+            warn = _warning_threshold(c, p, rules, gold, short, real, allowed_real, rules_precision)
+            if sure < 1.0:
+                # what ``sure`` adds must itself be right
+                lifted = [g for x, sf, g, r, sh in zip(raw, soft, gold, rules, short)
+                          if sf and not r and _engine_warns(x, sh, max(sure, warn))]
+                if not sure_is_precise(lifted):
+                    continue
+            recall = _prf([r or _engine_warns(x, sh, warn) for r, x, sh in zip(rules, p, short)], gold)[1]
+            if best is None or recall >= best[0]:
+                best = (recall, sure, warn, p)
+        _, sure, warn, p = best
         # the info band is narrow: a nudge is still something the user reads, and below 0.95 x
         # warning it fell on plain work sentences ("Petugas memeriksa ... barang bawaan
         # penumpang", gratification 0.42 at warning 0.45)
@@ -550,8 +565,40 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudge
         short_at = max(warn, SHORT_POST_WARNING)
         confirm = _calibrate_confirm(rules, gold, raw, [c in n for n in nudged], short, real,
                                      warn, rules_precision, allowed_real)
-        out[c] = {"warning": warn, "info": info, "clean": clean, "short": short_at, "confirm": confirm}
+        out[c] = {"warning": warn, "info": info, "clean": clean, "short": short_at, "confirm": confirm,
+                  "sure": sure}
     return out
+
+
+def _warning_threshold(c, p, rules, gold, short, real, allowed_real, rules_precision) -> float:
+    """The lowest GRID score from which the model's own findings keep dev precise (the hybrid at
+    the target, the model's additions at TARGET_ADDED_PRECISION) and within the real-text budget;
+    never below the category's floor."""
+    warn = 0.99
+    for t in GRID:
+        # as the engine warns: a short post only from its own threshold, so "mulai jenuh di
+        # pekerjaan sekarang ." at 0.54 is no false alarm at 0.5 (it held misinformation at
+        # 0.55 in the fourteenth round, as one-word texts held others)
+        warns = [_engine_warns(s, sh, t) for s, sh in zip(p, short)]
+        if sum(1 for r, w, x, g in zip(rules, warns, real, gold) if x and not g and not r and w) > allowed_real:
+            continue  # too many false alarms on everyday text
+        hybrid = [r or w for r, w in zip(rules, warns)]
+        added = [(not r) and w for r, w in zip(rules, warns)]
+        hp, _, _, _, _ = _prf(hybrid, gold)
+        n_added = sum(added)
+        ap = wilson_lower(sum(a and g for a, g in zip(added, gold)), n_added)
+        # the model's additions must be precise, and must not make the hybrid less precise
+        # than the target (or than the rules alone, where they are below it)
+        if hp >= min(TARGET_PRECISION, rules_precision) - 0.005 and ap >= TARGET_ADDED_PRECISION:
+            warn = t
+            break
+    return max(warn, WARNING_FLOOR_BY_CATEGORY.get(c, WARNING_FLOOR))
+
+
+def sure_is_precise(lifted: list[bool]) -> bool:
+    """Whether the findings ``sure`` lifts past context words (right or not, each) are right
+    enough: all of them where fewer than ten, else SURE_PRECISION."""
+    return not lifted or (all(lifted) if len(lifted) < 10 else sum(lifted) >= SURE_PRECISION * len(lifted))
 
 
 def _engine_warns(score: float, short: bool, warning: float) -> bool:
@@ -583,30 +630,6 @@ def _calibrate_confirm(rules, gold, p, nudge, short, real, warn, rules_precision
     return warn
 
 
-def calibrate_sure(rows: list[dict], model_dir: Path, thresholds: dict) -> None:
-    """Add each category's ``sure`` level to ``thresholds`` (in place), chosen on dev."""
-    from nlp import Analyzer
-
-    texts = [r["text"] for r in rows]
-    base = {c: {k: v for k, v in t.items() if k != "sure"} for c, t in thresholds.items()}
-    without = Analyzer({"model": {"thresholds": base}}, model_dir=model_dir)
-    widest = Analyzer({"model": {"thresholds": {c: {**t, "sure": SURE_GRID[0]} for c, t in base.items()}}},
-                      model_dir=model_dir)
-    scores = without.model_scores(texts)
-    before, after = without.check_many(texts), widest.check_many(texts)
-    for c in _categories():
-        added = [(s[c], c in r["labels"]) for r, s, b, a in zip(rows, scores, before, after)
-                 if a.flagged(c) and not b.flagged(c)]
-        sure = 1.0  # off
-        for t in SURE_GRID:
-            kept = [g for s, g in added if s >= t]
-            right = sum(kept)
-            if not kept or (right == len(kept) if len(kept) < 10 else right >= SURE_PRECISION * len(kept)):
-                sure = t
-                break
-        thresholds[c]["sure"] = sure
-
-
 def print_thresholds(thresholds: dict) -> None:
     for c, t in thresholds.items():
         print(f"  {c:<22} warning {t['warning']:.3f}  info {t['info']:.3f}  clean {t['clean']:.3f}  short {t['short']:.3f}  sure {t['sure']:.2f}")
@@ -623,26 +646,31 @@ def dev_judgements(rows: list[dict], model_dir: Path):
     open_levels = {"warning": 0.0, "info": 0.0, "confirm": 0.0, "short": 0.0, "clean": 0.0, "sure": 1.0}
     open_model = Analyzer({"model": {"thresholds": {c: dict(open_levels) for c in _categories()}}},
                           model_dir=model_dir)
+    # the same with ``sure`` at its lowest level: what is still quiet there (from that score up)
+    # is silenced by words ``sure`` does not set aside
+    sure_model = Analyzer({"model": {"thresholds": {c: {**open_levels, "sure": SURE_GRID[0]} for c in _categories()}}},
+                          model_dir=model_dir)
     texts = [r["text"] for r in rows]
     reports = rules_only.check_many(texts)
     flags = [{c for c in _categories() if rep.flagged(c)} for rep in reports]
     nudged = [{f.category for f in rep.findings if f.severity == "info"} for rep in reports]
     scores = open_model.model_scores(texts)
-    quiet = []
-    for rep, flagged in zip(open_model.check_many(texts), flags):
-        # a model finding, or a rule's nudge the model confirmed into a warning
-        spoke = {f.category for f in rep.findings if f.rule_id.endswith(".model") or f.severity != "info"}
-        quiet.append({c for c in _categories() if c not in flagged and c not in spoke})
-    return flags, scores, nudged, quiet
+    def silent(model):
+        out = []
+        for rep, flagged in zip(model.check_many(texts), flags):
+            # a model finding, or a rule's nudge the model confirmed into a warning
+            spoke = {f.category for f in rep.findings if f.rule_id.endswith(".model") or f.severity != "info"}
+            out.append({c for c in _categories() if c not in flagged and c not in spoke})
+        return out
+
+    return flags, scores, nudged, silent(open_model), silent(sure_model)
 
 
 def thresholds_on_dev(dev: list[dict], model_dir: Path) -> dict:
     """Every threshold of the model in ``model_dir``, chosen on ``dev`` (after training, and for
     --recalibrate)."""
-    flags, scores, nudged, quiet = dev_judgements(dev, model_dir)
-    thresholds = calibrate(dev, flags, scores, nudged, quiet)
-    calibrate_sure(dev, model_dir, thresholds)
-    return thresholds
+    flags, scores, nudged, quiet, always_quiet = dev_judgements(dev, model_dir)
+    return calibrate(dev, flags, scores, nudged, quiet, always_quiet)
 
 
 def evaluate_split(rows: list[dict], model_dir: Path) -> dict:

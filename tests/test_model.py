@@ -401,8 +401,8 @@ def test_a_held_out_writer_is_only_tested_on():
 
 def test_calibration_credits_the_context_words_that_keep_the_model_quiet():
     """A clean real text that the model scores high but whose context words (a customer review)
-    keep the model rule quiet is no false alarm the threshold must stay above; one scored above
-    ``sure`` still is, since there the engine sets those words aside."""
+    keep the model rule quiet is no false alarm the threshold must stay above: where ``sure`` would
+    set those words aside, ``sure`` is chosen above it instead (see the test below)."""
     tm = _train_model_module()
     cat = "flexing"
     rows, scores = [], []
@@ -417,14 +417,19 @@ def test_calibration_credits_the_context_words_that_keep_the_model_quiet():
     scores.append({cat: 0.6})
     flags, nudged = [set() for _ in rows], [set() for _ in rows]
 
-    def warning(quiet_review: bool, review_score: float) -> float:
+    def warning(quiet_review: bool, review_score: float, always: bool = False) -> float:
         scores[-1] = {cat: review_score}
         quiet = [set() for _ in rows[:-1]] + [{cat} if quiet_review else set()]
-        return tm.calibrate(rows, flags, scores, nudged, quiet)[cat]["warning"]
+        always_quiet = [set() for _ in rows[:-1]] + [{cat} if always else set()]
+        return tm.calibrate(rows, flags, scores, nudged, quiet, always_quiet)[cat]["warning"]
 
-    assert warning(False, 0.6) > 0.6  # heard: the real text's false alarm holds the threshold up
-    assert warning(True, 0.6) == max(0.3, tm.WARNING_FLOOR_BY_CATEGORY.get(cat, tm.WARNING_FLOOR))
-    assert warning(True, tm.SURE_GRID[0]) > tm.SURE_GRID[0]  # sure: the context words no longer count
+    below_sure = round(tm.SURE_GRID[0] - 0.05, 3)
+    assert below_sure > max(0.3, tm.WARNING_FLOOR_BY_CATEGORY.get(cat, tm.WARNING_FLOOR))  # the premise
+    assert warning(False, below_sure) > below_sure  # heard: the real text's false alarm holds the threshold up
+    assert warning(True, below_sure) == max(0.3, tm.WARNING_FLOOR_BY_CATEGORY.get(cat, tm.WARNING_FLOOR))
+    floor = max(0.3, tm.WARNING_FLOOR_BY_CATEGORY.get(cat, tm.WARNING_FLOOR))
+    assert warning(True, tm.SURE_GRID[0]) == floor  # ``sure`` rises above it
+    assert warning(True, 0.9, always=True) == floor  # words ``sure`` never sets aside (unless_post)
 
 
 def test_calibration_judges_a_short_post_at_the_short_post_threshold():
@@ -603,3 +608,52 @@ def test_the_word_vector_model_needs_neither_floret_nor_its_build_files(floret_m
     assert tables == [None]  # no build-time path left in the architecture
     scores = Analyzer(model_dir=floret_models[0]).model_scores(NO_LEXICON_FLEX + ["", "!!!"])
     assert all(set(s) == set(CATEGORIES) for s in scores)
+
+
+def test_sure_is_chosen_with_the_warning_threshold_for_the_most_recall_dev_allows():
+    """``sure`` (where the model's finding stops yielding to context words) goes as low as dev
+    allows: risky posts the context words silence are found from there; a clean real text it
+    would reach lifts ``sure`` above it instead of holding the warning threshold up; wrong
+    additions turn it off."""
+    tm = _train_model_module()
+    cat = "facility_misuse"
+    low = tm.SURE_GRID[0]
+    rows, scores, quiet = [], [], []
+    for i in range(40):  # posts the model reads right from 0.45 up, never silenced
+        rows.append({"text": f"pakai mobil dinas buat urusan pribadi nomor {i}", "labels": [cat], "source": "w"})
+        scores.append({cat: 0.45 + i / 100})
+        quiet.append(set())
+        rows.append({"text": f"laporan kegiatan pelayanan warga hari ini nomor {i}", "labels": [], "source": "w"})
+        scores.append({cat: 0.05})
+        quiet.append(set())
+    for i in range(12):  # risky posts a context word silences, scored from just above ``low``
+        rows.append({"text": f"mobil dinas kan lagi nganggur jadi dipakai antar keluarga nomor {i}",
+                     "labels": [cat], "source": "w"})
+        scores.append({cat: low + 0.01})
+        quiet.append({cat})
+    empty = [set() for _ in rows]
+
+    def chosen(extra_score=None, extra_label=(), always=False):
+        r, s, q = list(rows), list(scores), list(quiet)
+        if extra_score is not None:
+            r.append({"text": "minggu kemarin sinyal di rumah saya sempat hilang seharian tidak kok",
+                      "labels": list(extra_label), "source": "indonlu"})
+            s.append({cat: extra_score})
+            q.append({cat})
+        hard = [set() for _ in r] if not always else [set() for _ in r[:-1]] + [{cat}]
+        t = tm.calibrate(r, [set() for _ in r], s, [set() for _ in r], q, hard)[cat]
+        return t["sure"], t["warning"]
+
+    floor = max(0.3, tm.WARNING_FLOOR_BY_CATEGORY.get(cat, tm.WARNING_FLOOR))
+    assert chosen() == (low, floor)  # no clean post scores above 0.05
+    # a clean real text silenced by a context word at ``low``: ``sure`` rises past it, the
+    # warning threshold stays where the unsilenced posts put it
+    sure, warning = chosen(low + 0.005)
+    assert sure > low + 0.005 and warning == floor
+    # the same text silenced by words ``sure`` never sets aside changes nothing
+    assert chosen(low + 0.005, always=True) == (low, floor)
+    # silenced posts that are mostly clean: ``sure`` off
+    for q, r in zip(quiet, rows):
+        if q:
+            r["labels"] = []
+    assert chosen()[0] == 1.0
