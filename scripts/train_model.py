@@ -115,8 +115,14 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # 14 at 0.7: the real-text budget keeps it where dev puts it.
 # In the fifteenth round facility_misuse went back to 0.45: the retrained model put one of our own
 # clean posts, an evening concert after office hours ("… malamnya nonton konser pakai tiket beli
-# sendiri"), at 0.415, over the 0.4 dev chose (dev recall 0.905 at 0.4, 0.897 at 0.45).
-WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.35, "gratification": 0.35, "misinformation": 0.4,
+# sendiri"), at 0.415, over the 0.4 dev chose (dev recall 0.905 at 0.4, 0.897 at 0.45).  And
+# confidential_info went to 0.45, misinformation to 0.5: the retrained model scored everyday texts
+# higher there (of the 12,781 real texts outside the corpus, confidential 0.70 and misinformation
+# 0.63 warnings per 1,000 at 0.35 / 0.4 against issue 11's 0.3: "Tgl 30 Juni kemaren udah
+# degdegan aja pengumuman dospem", "daftar obat sakit tenggorokan yang diresepkan dan dijual
+# bebas"; 0.31 and 0.23 at 0.45 / 0.5), for 1-2 points of dev recall (0.872 -> 0.861, 0.939 ->
+# 0.927).  Chosen with those texts in view, as flexing's 0.55 once was.
+WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.35, "misinformation": 0.5,
                              "facility_misuse": 0.45, "flexing": 0.5, "personal_data": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
@@ -140,10 +146,12 @@ LOWER_COST = 0.02  # share of the rules' right dev warnings the model may lower
 # began at 0.85 until the fifteenth round; at 0.7-0.8 the fourteenth-round model added 14-30 dev
 # findings in each of confidential_info, gratification and facility_misuse, all of them right ("Sekdis
 # so jadi tersangka … suratnya belum sampai" had been silenced by "tersangka", "Pompa air pemadam
-# karhutla milik desa saya bawa ke rumah" by "pemadam").  It stops at 0.75: at 0.65 the model spoke
+# karhutla milik desa saya bawa ke rumah" by "pemadam").  It stops at 0.8: at 0.65 the model spoke
 # through the duty words of our own clean posts ("Mobil plat merah dipakai antar jenazah warga …",
-# facility_misuse 0.69).
-SURE_GRID = [0.75, 0.8, 0.85, 0.9, 0.95, 0.98]
+# facility_misuse 0.69), and at 0.75 the fifteenth-round model warned on three everyday texts of the
+# 12,781 outside the corpus for confidential_info (0.76-0.79: "saya sudah punya kode akses dan pin",
+# a party's plenary news line), none from 0.8.
+SURE_GRID = [0.8, 0.85, 0.9, 0.95, 0.98]
 SURE_PRECISION = 0.9
 
 
