@@ -542,8 +542,8 @@ def calibrate(rows: list[dict], rule_flags: list[set], scores: list[dict], nudge
                     continue
             recall = _prf([r or _engine_warns(x, sh, warn) for r, x, sh in zip(rules, p, short)], gold)[1]
             if best is None or recall >= best[0]:
-                best = (recall, sure, warn, p)
-        _, sure, warn, p = best
+                best = (recall, sure, warn)
+        _, sure, warn = best
         # the info band is narrow: a nudge is still something the user reads, and below 0.95 x
         # warning it fell on plain work sentences ("Petugas memeriksa ... barang bawaan
         # penumpang", gratification 0.42 at warning 0.45)
@@ -663,6 +663,7 @@ def dev_judgements(rows: list[dict], model_dir: Path):
     flags = [{c for c in _categories() if rep.flagged(c)} for rep in reports]
     nudged = [{f.category for f in rep.findings if f.severity == "info"} for rep in reports]
     scores = open_model.model_scores(texts)
+
     def silent(model):
         out = []
         for rep, flagged in zip(model.check_many(texts), flags):
