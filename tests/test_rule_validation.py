@@ -266,3 +266,19 @@ def test_a_broken_shipped_rule_stops_the_analyzer(monkeypatch, tmp_path):
     monkeypatch.setattr(rules, "rules_dir", lambda: tmp_path)
     with pytest.raises(RuleError, match=r"flexing\.toml:\d+:\d+: flexing\.\w+: entity label 'MONY'"):
         Analyzer()
+
+
+def test_no_lexicon_lists_an_entry_twice():
+    """A rule file's lexicon is read by people tuning it: an entry listed twice suggests a second
+    meaning that is not there (and one of the two is edited while the other stays)."""
+    import collections
+    import tomllib
+    from pathlib import Path
+
+    twice = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "nlp" / "data" / "rules").glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for name, terms in data.get("lexicons", {}).items():
+            counts = collections.Counter(t.lower() for t in terms if isinstance(t, str))
+            twice += [f"{path.name} {name}: {t}" for t, n in counts.items() if n > 1]
+    assert not twice, twice
