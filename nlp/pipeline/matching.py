@@ -259,6 +259,7 @@ class SharedMatcher:
             attrs |= tested
             order = sorted(attrs)
             key_columns = [order.index(a) for a in sorted(tested)]
+        self._starting_bits = {a: sum(t) for a, t in by_bit.items()}  # bits are distinct powers of two
         self._tables = ({a: dict(t) for a, t in by_hash.items()}, {a: dict(t) for a, t in by_bit.items()},
                         by_flag, sorted(attrs), key_columns)
 
@@ -357,8 +358,11 @@ class SharedMatcher:
         for attr, table in by_bit.items():
             col = column[attr]
             masks = self._token_masks(attr, col)
-            for i in [i for i, h in enumerate(col) if masks[h]]:
-                m = masks[col[i]]
+            # only the bits that start a group: a secondary regex ("not a go.id address")
+            # matches nearly every token and would send each one through the loop below
+            starting = self._starting_bits[attr]
+            for i in [i for i, h in enumerate(col) if masks[h] & starting]:
+                m = masks[col[i]] & starting
                 while m:
                     low = m & -m
                     for group in table.get(low, ()):
