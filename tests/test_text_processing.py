@@ -39,6 +39,19 @@ def test_normalised_forms(analyzer, text, norm):
     assert tokens(analyzer, f"ini {text} ya")[1].norm_ == norm
 
 
+def test_regional_function_words_read_as_their_indonesian_counterparts(analyzer):
+    """A risk said in Banjar, Javanese or Sundanese meets the rules and the model's features as
+    the same words in Indonesian would; forms that are also Indonesian keep their own meaning."""
+    def norms(text):
+        return [t.norm_ for t in tokens(analyzer, text)]
+
+    assert norms("berkas pian kada lewat meja ulun") == norms("berkas anda tidak lewat meja saya")
+    assert norms("sampeyan ora usah tuku, wis ono") == norms("anda tidak usah beli, sudah ono")
+    assert norms("geus dibere piti ku vendor") == norms("sudah dibere uang ku vendor")
+    assert norms("abdi negara dan awak kapal, kasi umum") == ["abdi", "negara", "dan", "awak", "kapal", ",",
+                                                          "kasi", "umum"]
+
+
 def test_masked_and_spaced_words_resolve_to_rule_vocabulary(analyzer):
     doc = tokens(analyzer, "dasar g*bl*k, t o l o l bgt")
     norms = [t.norm_ for t in doc]
