@@ -301,7 +301,9 @@ def test_a_post_longer_than_the_explained_part_is_explained_from_its_start(analy
 def test_the_model_can_confirm_a_rules_nudge_from_its_confirm_threshold(analyzer):
     """A rule's info nudge becomes a warning when the model leans the same way from ``confirm``
     (two weak signals that agree); the finding stays the rule's own, on its words."""
-    text = "Tuku Land Cruiser bekas 1,1 M nggo nang tambak, dalane becek parah 😁"
+    # (not "Tuku Land Cruiser …": "tuku" now reads as "beli", and a purchase of a luxury car at a
+    # price is a warning of the rules themselves)
+    text = "Land Cruiser bekas 1,1 M nggo nang tambak, dalane becek parah 😁"
     score = analyzer.model_scores([text])[0]["flexing"]
     default = analyzer.check(text)
     assert not default.flagged("flexing")
