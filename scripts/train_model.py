@@ -122,8 +122,14 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # degdegan aja pengumuman dospem", "daftar obat sakit tenggorokan yang diresepkan dan dijual
 # bebas"; 0.31 and 0.23 at 0.45 / 0.5), for 1-2 points of dev recall (0.872 -> 0.861, 0.939 ->
 # 0.927).  Chosen with those texts in view, as flexing's 0.55 once was.
+# In the seventeenth round flexing went back to 0.55: the model retrained on two rounds weighted to
+# arrogance of rank scored everyday texts higher for flexing (of the 12,781 real texts outside the
+# corpus, 10 warnings at the 0.525 dev chose, 0.78 per 1,000 against issue 11's 0.5: three car
+# comments, now a buyer's review by their words, "saran saya buat urusin saja proyek tinja mu ,
+# jangan sok tahu ." at 0.54); at 0.55, 5 (0.39), for 0.4 points of dev recall (0.888 -> 0.884).
+# Chosen with those texts in view.
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.35, "misinformation": 0.5,
-                             "facility_misuse": 0.45, "flexing": 0.5, "personal_data": 0.5}
+                             "facility_misuse": 0.45, "flexing": 0.55, "personal_data": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
@@ -151,7 +157,10 @@ LOWER_COST = 0.02  # share of the rules' right dev warnings the model may lower
 # facility_misuse 0.69), and at 0.75 the fifteenth-round model warned on three everyday texts of the
 # 12,781 outside the corpus for confidential_info (0.76-0.79: "saya sudah punya kode akses dan pin",
 # a party's plenary news line), none from 0.8.
-SURE_GRID = [0.8, 0.85, 0.9, 0.95, 0.98]
+# In the seventeenth round it starts at 0.85: the model retrained on two more rounds scored our own
+# clean "Mobil dinas Innova kami pakai untuk jemput pasien dari desa terpencil" 0.83 for
+# facility_misuse, through its duty words.
+SURE_GRID = [0.85, 0.9, 0.95, 0.98]
 SURE_PRECISION = 0.9
 
 
