@@ -6,11 +6,13 @@ shared/corpus/dev_posts.jsonl).  A post counts as flagged for a category when it
 finding of that category at severity ``warning`` or ``high`` (``info`` is a nudge).
 
     python scripts/eval.py ../shared/corpus/dev_posts.jsonl
+    python scripts/eval.py nlp/train/new_writers  # a folder: all its batch files
     python scripts/eval.py FILE --mode rules      # rules only | model (its score >= the warning threshold) | hybrid (default)
     python scripts/eval.py FILE --json            # machine-readable
     python scripts/eval.py FILE --errors          # list misses and false alarms
     python scripts/eval.py FILE --category flexing --errors
-    python scripts/eval.py --report               # rules / model / hybrid on the test split, the dev
+    python scripts/eval.py --report               # rules / model / hybrid on the test split, the posts
+                                                  # of writers no model has read, the dev
                                                   # corpus, the Ibrohim dev tweets, and real-text rates
                                                   # (all IndoNLU train texts, and those outside the
                                                   # training corpus)
@@ -130,9 +132,20 @@ def evaluate(rows: list[dict], analyzer) -> dict:
 # ------------------------------------------------------------------ the full report
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SPLIT = ROOT / "nlp" / "train" / "splits" / "test.jsonl"
+# Posts by writers whose posts are in no split (nlp/train/new_writers/, DATA.md): how the model
+# does on people it has never read, the closest stand-in for issue 11's held-out posts.
+NEW_WRITERS = ROOT / "nlp" / "train" / "new_writers"
 DEV_CORPUS = ROOT.parent / "shared" / "corpus" / "dev_posts.jsonl"
 INDONLU = ROOT.parent / "shared" / "data" / "indonlu"
 IBROHIM = ROOT.parent / "shared" / "data" / "ibrohim2019" / "re_dataset_dev.csv"
+
+
+def load_dir(folder: Path) -> list[dict]:
+    """Every post of a folder of batch files (``<writer>_<NN>.jsonl``)."""
+    rows: list[dict] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        rows.extend(load(path))
+    return rows
 
 
 def indonlu_texts(folder: Path = INDONLU) -> list[str]:
@@ -189,9 +202,9 @@ def full_report() -> dict:
     if hybrid.model_enabled:
         predictors["model"] = ModelOnly(hybrid)
     report: dict = {"modes": list(predictors)}
-    for name, path in (("test_split", TEST_SPLIT), ("dev_corpus", DEV_CORPUS)):
+    for name, path in (("test_split", TEST_SPLIT), ("new_writers", NEW_WRITERS), ("dev_corpus", DEV_CORPUS)):
         if path.exists():
-            rows = load(path)
+            rows = load_dir(path) if path.is_dir() else load(path)
             report[name] = {mode: {k: v for k, v in evaluate(rows, p).items() if k != "errors"}
                             for mode, p in predictors.items()}
         else:
@@ -210,7 +223,7 @@ def full_report() -> dict:
 
 def print_report(r: dict) -> None:
     modes = r["modes"]
-    for name in ("test_split", "dev_corpus"):
+    for name in ("test_split", "new_writers", "dev_corpus"):
         block = r.get(name)
         if not block:
             print(f"## {name}: not available\n")
@@ -273,7 +286,8 @@ def main(argv=None) -> int:
     if not args.file.exists():
         print(f"eval: no such file: {args.file}", file=sys.stderr)
         return 2
-    result = evaluate(load(args.file), make_predictor(args.mode))
+    rows = load_dir(args.file) if args.file.is_dir() else load(args.file)
+    result = evaluate(rows, make_predictor(args.mode))
     if args.category:
         result["errors"] = [e for e in result["errors"] if e["category"] == args.category]
     if args.json:

@@ -513,6 +513,25 @@ def test_real_text_stand_in_leaves_out_every_text_the_model_trained_on():
         assert not missing, (split, missing[:5])
 
 
+def test_the_new_writers_posts_are_never_trained_or_calibrated_on():
+    """nlp/train/new_writers/ holds posts by writers no model has read: `eval.py --report` scores
+    the model on them as on people it has never seen.  Training assembles only nlp/train/batches/,
+    none of these writers has a batch there, and no post of theirs is in a split."""
+    tm = _train_model_module()
+    folder = ROOT / "nlp" / "train" / "new_writers"
+    files = sorted(folder.glob("*.jsonl"))
+    assert len(files) >= 4
+    writers = {f.name.rsplit("_", 1)[0] for f in files}
+    assert not any(source in writers for _, _, source in tm.batch_files())
+    new_texts = {json.loads(line)["text"] for f in files for line in f.read_text(encoding="utf-8").splitlines()
+                 if line.strip()}
+    assert len(new_texts) > 2000
+    for split in ("train", "dev", "test"):
+        rows = [json.loads(line) for line in (ROOT / "nlp" / "train" / "splits" / f"{split}.jsonl")
+                .read_text(encoding="utf-8").splitlines() if line.strip()]
+        assert not new_texts & {r["text"] for r in rows}, split
+
+
 # ------------------------------------------------------------------ the word-vector variant
 # `nlp/train/config_floret.cfg`: the bag-of-words beside floret word vectors trained on the train
 # split (compared in docs/model.md, not shipped).  Trained here on a small sample, twice side by side.
