@@ -128,8 +128,15 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # comments, now a buyer's review by their words, "saran saya buat urusin saja proyek tinja mu ,
 # jangan sok tahu ." at 0.54); at 0.55, 5 (0.39), for 0.4 points of dev recall (0.888 -> 0.884).
 # Chosen with those texts in view.
+# In the eighteenth round flexing went to 0.6: the model retrained on a round weighted to flexing put
+# seven of the 12,781 real texts outside the corpus over the 0.575 dev chose (0.55 per 1,000), two of
+# them just over it: a car buyer comparing waiting times ("cukup sebulan buat inden fortuner gak kaya
+# xpander sampe setahun", 0.576, a rule's nudge the model confirmed) and a reply about tagging
+# ("… jangan kasih kode …", 0.585); at 0.6, 5 (0.39), for 0.2 points of dev recall (0.870 ->
+# 0.868) and 4 of the 242 flexing posts of four writers no model had read (0.628 -> 0.612, precision
+# 0.968 -> 0.980).  Chosen with those texts in view.
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.35, "misinformation": 0.5,
-                             "facility_misuse": 0.45, "flexing": 0.55, "personal_data": 0.5}
+                             "facility_misuse": 0.45, "flexing": 0.6, "personal_data": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
