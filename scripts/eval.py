@@ -144,7 +144,10 @@ def load_dir(folder: Path) -> list[dict]:
     """Every post of a folder of batch files (``<writer>_<NN>.jsonl``)."""
     rows: list[dict] = []
     for path in sorted(folder.glob("*.jsonl")):
-        rows.extend(load(path))
+        for row in load(path):
+            if row["id"].startswith("line"):  # load's default id: name the file too (--errors lists it)
+                row["id"] = f"{path.stem}:{row['id'][4:]}"
+            rows.append(row)
     return rows
 
 
