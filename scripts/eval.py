@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from nlp import CATEGORIES, Analyzer  # noqa: E402
 
 
-def load(path: Path) -> list[dict]:
+def load(path: Path, id_prefix: str = "line") -> list[dict]:
     rows = []
     with path.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -43,7 +43,7 @@ def load(path: Path) -> list[dict]:
                 raise SystemExit(f"{path}:{n}: not valid JSON ({exc})")
             if not isinstance(row.get("text"), str) or not isinstance(row.get("labels"), list):
                 raise SystemExit(f"{path}:{n}: each line needs 'text' (string) and 'labels' (list)")
-            row.setdefault("id", f"line{n}")
+            row.setdefault("id", f"{id_prefix}{n}")
             rows.append(row)
     return rows
 
@@ -144,10 +144,7 @@ def load_dir(folder: Path) -> list[dict]:
     """Every post of a folder of batch files (``<writer>_<NN>.jsonl``)."""
     rows: list[dict] = []
     for path in sorted(folder.glob("*.jsonl")):
-        for row in load(path):
-            if row["id"].startswith("line"):  # load's default id: name the file too (--errors lists it)
-                row["id"] = f"{path.stem}:{row['id'][4:]}"
-            rows.append(row)
+        rows.extend(load(path, id_prefix=f"{path.stem}:"))  # a post without an id: its file and line
     return rows
 
 
