@@ -160,6 +160,8 @@ class CategoryChecker:
         self._term_keys: dict[tuple, list[str]] = {}
         self._negators = {t.lower() for t in self.lexicons.get("negation", [])}
         self._negator_hashes = frozenset(nlp.vocab.strings.add(t) for t in self._negators)
+        # words a model finding never names as the ones that weighed ("itu", "yang" tell nobody why)
+        self._unnamed_norms = frozenset(t.lower() for t in self.lexicons.get("function_words", []))
         # The model's thresholds for this category ({} = no model evidence: model rules stay quiet
         # and nothing is lowered).
         self.model_thresholds = dict(model_thresholds or {})
@@ -397,7 +399,7 @@ class CategoryChecker:
     def _model_evidence(self, doc: Doc, score: float) -> list[Evidence]:
         """The clause that carries the category's score, and the words that weighed most."""
         textcat = self._nlp.get_pipe(MODEL_PIPE)
-        start, end, _clause_score, words = textcat.explain(doc, self.category)
+        start, end, _clause_score, words = textcat.explain(doc, self.category, stop_norms=self._unnamed_norms)
         if end <= start or not words:
             # no word of the post carries the score (an emoji-only or near-empty post sits at the
             # model's prior): the model has nothing to point at, so it says nothing
