@@ -135,8 +135,13 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # ("… jangan kasih kode …", 0.585); at 0.6, 5 (0.39), for 0.2 points of dev recall (0.870 ->
 # 0.868) and 4 of the 242 flexing posts of four writers no model had read (0.628 -> 0.612, precision
 # 0.968 -> 0.980).  Chosen with those texts in view.
+# In the twenty-first round flexing went to 0.625: the retrained model put seven real texts over 0.6
+# (0.55 per 1,000), two of them between 0.6 and 0.625 (a shop's promotion with a holiday to win,
+# "… dapatkan cookingware keren plus kesempatan liburan ke holand"; a mother waking her child for
+# sahur, "… sekali ditelpon terus sampe bangun"); at 0.625, 5 (0.39), for 0.7 points of dev recall
+# (0.846 -> 0.839).  Chosen with those texts in view, before the new writers were scored at it.
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.35, "misinformation": 0.5,
-                             "facility_misuse": 0.45, "flexing": 0.6, "personal_data": 0.5}
+                             "facility_misuse": 0.45, "flexing": 0.625, "personal_data": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
