@@ -83,8 +83,7 @@ def test_a_flexing_post_no_lexicon_knows_gets_a_model_finding_naming_its_words(a
     assert found and found[0].severity == "warning"
     f = found[0]
     assert text[f.start:f.end] == f.text and f.text.strip() == f.text
-    words = [w for w in f.message.split("“")[1:]]
-    named = [w.split("”")[0] for w in words]
+    named = _named_words(f)
     assert 1 <= len(named) <= 3
     assert all(w.lower() in text.lower() for w in named), named
     assert f.suggestion and f.basis and "ASN" in f.message
