@@ -41,6 +41,11 @@ def _model_findings(report, category):
     return [f for f in report.findings if f.rule_id == f"{category}.model"]
 
 
+def _named_words(finding) -> list[str]:
+    """The words a model finding's message names as weighing most (“…”, at most three)."""
+    return [w.split("”")[0] for w in finding.message.split("“")[1:]]
+
+
 def test_the_model_ships_in_the_package_for_every_category(analyzer):
     meta = load_model_meta(default_model_dir())
     assert meta is not None, "no trained model in nlp/data/model (run scripts/train_model.py)"
@@ -87,10 +92,6 @@ def test_a_flexing_post_no_lexicon_knows_gets_a_model_finding_naming_its_words(a
     assert 1 <= len(named) <= 3
     assert all(w.lower() in text.lower() for w in named), named
     assert f.suggestion and f.basis and "ASN" in f.message
-
-
-def _named_words(finding) -> list[str]:
-    return [w.split("”")[0] for w in finding.message.split("“")[1:]]
 
 
 def test_model_findings_name_content_words_not_function_words(analyzer):
