@@ -140,8 +140,16 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # "… dapatkan cookingware keren plus kesempatan liburan ke holand"; a mother waking her child for
 # sahur, "… sekali ditelpon terus sampe bangun"); at 0.625, 5 (0.39), for 0.7 points of dev recall
 # (0.846 -> 0.839).  Chosen with those texts in view, before the new writers were scored at it.
+# In the twenty-third round flexing came down to 0.525: 8,000 more real texts judged and trained on
+# (``batches/indonlu_25``-``64``, all but four of them not flexing) took the retrained model's flexing
+# scores on everyday text down (of the 4,755 IndoNLU train texts still outside the corpus none reaches
+# 0.4, two reach 0.325, the value dev chose), so the floor is now set by our own clean posts
+# (``tests/data``): the lowest value whose ``info`` band (0.95 x warning) none of them reaches (the
+# highest, "Anak saya lolos beasiswa S2 ke Jepang …", scores 0.476; at 0.325 two of them warned).
+# Chosen on dev, the real texts and our own posts; the writers in ``new_writers/`` were scored at it
+# afterwards (docs/model.md, "The twenty-third round").
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.35, "misinformation": 0.5,
-                             "facility_misuse": 0.45, "flexing": 0.625, "personal_data": 0.5}
+                             "facility_misuse": 0.45, "flexing": 0.525, "personal_data": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
