@@ -144,8 +144,10 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # (``batches/indonlu_25``-``64``, all but four of them not flexing) took the retrained model's flexing
 # scores on everyday text down (of the 4,755 IndoNLU train texts still outside the corpus none reaches
 # 0.4, two reach 0.325, the value dev chose), so the floor is now set by our own clean posts
-# (``tests/data``): the lowest value whose ``info`` band (0.95 x warning) none of them reaches (the
-# highest, "Anak saya lolos beasiswa S2 ke Jepang …", scores 0.476; at 0.325 two of them warned).
+# (``tests/data``): the lowest value whose ``info`` band (0.95 x warning) none of them reaches but two
+# that context words keep quiet (a circular on the flexing ban, 0.58; airport travel advice, 0.50):
+# the highest of the rest, "Anak saya lolos beasiswa S2 ke Jepang …", scores 0.476 (at 0.325 it and a
+# shared qurban cow warned).
 # Chosen on dev, the real texts and our own posts; the writers in ``new_writers/`` were scored at it
 # afterwards (docs/model.md, "The twenty-third round").
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.35, "misinformation": 0.5,
