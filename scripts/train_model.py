@@ -150,8 +150,17 @@ WARNING_FLOOR = 0.55  # precision first: below this the model only nudges, whate
 # shared qurban cow warned).
 # Chosen on dev, the real texts and our own posts; the writers in ``new_writers/`` were scored at it
 # afterwards (docs/model.md, "The twenty-third round").
+# In the twenty-fifth round flexing came down to 0.4 by the same rule: 2,000 posts written to draw
+# the line between flexing and the clean posts that sit next to it (a child's scholarship, a qurban
+# cow bought by seven, a watch from one's parents) took the retrained model's scores on those down
+# ("Anak saya lolos beasiswa S2 ke Jepang …" 0.476 -> 0.29); the highest of our own clean posts that
+# no context word keeps quiet is now a graduation watch from one's parents, 0.36 (a wish for a
+# Rubicon, 0.48, is kept quiet as a wish).  Of the 4,755 IndoNLU train texts outside the corpus two
+# warn at 0.4 (0.42 per 1,000, issue 11's target 0.5): a new Fortuner's arrival (0.72, the vehicle
+# rule's, at any floor) and a buyer's complaint, "xenia ini mobil paling jelek …" (0.48).  Dev chose
+# 0.325.  Chosen before ``new_writers/`` was scored at it.
 WARNING_FLOOR_BY_CATEGORY = {"confidential_info": 0.45, "gratification": 0.35, "misinformation": 0.5,
-                             "facility_misuse": 0.45, "flexing": 0.525, "personal_data": 0.5}
+                             "facility_misuse": 0.45, "flexing": 0.4, "personal_data": 0.5}
 GRID = [round(0.15 + 0.025 * i, 3) for i in range(31)] + [0.93, 0.95, 0.97, 0.98, 0.99]
 # ``clean`` stays at or below 0.03: above it the model lowered rule findings that are right and
 # that it had not learnt (a recruitment scam, "dijamin lulus asal transfer", scored 0.075 for
