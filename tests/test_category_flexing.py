@@ -144,6 +144,12 @@ def test_flexing_is_flagged(analyzer, text):
     "Jumlah penduduk kabupaten kami 1,2 juta jiwa, butuh tambahan puskesmas",
     "Video edukasi cuci tangan udah 2M views 🎉",
     "Short course di Tokyo soal pengelolaan sampah kota, beasiswa JICA 🇯🇵",
+    # what sits right beside flexing, now that it warns from 0.4: merit paid by others, a cow
+    # bought by seven, a modest gift from one's parents
+    "Alhamdulillah anak kami lolos beasiswa LPDP S2 ke Belanda, semua biaya ditanggung negara 🎓",
+    "Anak bungsu diterima di SMA negeri favorit lewat jalur tes, bangga sama usahanya 📚",
+    "Qurban tahun ini patungan sapi bertujuh sama tetangga, masing-masing 3,5 juta 🐄",
+    "Jam tangan kado wisuda dari bapak ibu, sederhana tapi paling berharga ⌚",
 ])
 def test_hard_negatives_stay_quiet(analyzer, text):
     assert not _flag(analyzer, text), [(f.rule_id, f.severity, f.text) for f in _mine(analyzer.check(text))]
